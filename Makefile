@@ -1,0 +1,67 @@
+# Minsheng — two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+# Django 6 needs Python ≥ 3.12: take the first one found (pyenv installs count).
+PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /root/.pyenv/versions/3.12*/bin/python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/minsheng
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: help run test install migrate demo lint typecheck test-sqlite test-postgres browser-deps bench load clean
+
+help:
+	@echo "make run    — install, migrate, load Wuhan + demo data, serve http://127.0.0.1:$(PORT)"
+	@echo "make test   — ruff, mypy --strict, import rules, migrations check, the suite on SQLite and PostgreSQL"
+	@echo "make bench  — benchmarks → var/bench/results.json"
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.12 或更高版本 (Python >= 3.12 required)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(UV) || $(PY) -m pip install -q "uv==0.13.9"
+	$(UV) sync --frozen --inexact --quiet
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) -m minsheng migrate --noinput -v 0
+	$(PY) -m minsheng collectstatic --noinput -v 0
+
+demo: migrate
+	$(PY) -m minsheng demo
+
+run: demo
+	@echo "民生 Minsheng: http://127.0.0.1:$(PORT)/  (演示账户见上 / demo logins above)"
+	$(VENV)/bin/gunicorn config.wsgi -b 127.0.0.1:$(PORT) --workers 3 --threads 4 --access-logfile - --forwarded-allow-ips=""
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+typecheck: install
+	$(VENV)/bin/mypy minsheng config tests benchmarks conftest.py
+
+browser-deps:
+	@test -x /usr/bin/chromium || { echo "installing Debian chromium for browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+		|| echo "chromium unavailable: browser tests will fail"; }
+
+test-sqlite: install browser-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m minsheng makemigrations --check --dry-run -v 0
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly
+
+test-postgres: install browser-deps
+	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly -m "not sqlite_only"
+
+test: lint typecheck test-sqlite test-postgres
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf var/static var/bench

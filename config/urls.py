@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+from minsheng.api.router import api
+
+admin.site.site_header = "民生 Minsheng 维护"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", include("minsheng.common.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("minsheng.web.urls")),
+    path("accounts/", include("minsheng.accounts.urls")),
+    path("org/", include("minsheng.org.urls")),
+    path("catalog/", include("minsheng.policy.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)

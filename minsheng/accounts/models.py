@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AdminRole(models.TextChoices):
+    """The three separate administrators of a level-3 system (三权分立). One field, so one per account."""
+
+    NONE = "", _("无")
+    SYSTEM = "system_admin", _("系统管理员")
+    SECURITY = "security_admin", _("安全管理员")
+    AUDIT = "audit_admin", _("审计管理员")
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    # A single column makes the three administrator roles mutually exclusive by construction.
+    admin_role = models.CharField(
+        _("管理员角色"), max_length=20, choices=AdminRole.choices, blank=True, default=""
+    )
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_administrator(self) -> bool:
+        return bool(self.admin_role)
+
+
+class ApiToken(models.Model):
+    """A machine client's bearer token. Only a SHA-256 of the secret is stored; it is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("客户端名称"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

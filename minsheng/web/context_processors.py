@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """What the header shows: the user's roles, so people know in which capacity they act."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_roles": []}
+    roles = [
+        f"{ra.get_role_display()} · {ra.unit.name}"
+        for ra in user.role_assignments.select_related("unit").order_by("id")[:3]
+    ]
+    if getattr(user, "admin_role", ""):
+        roles.insert(0, str(user.get_admin_role_display()))
+    return {"nav_roles": roles}
