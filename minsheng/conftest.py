@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
 
-from minsheng.accounts.models import User
-from minsheng.org.models import Role, Unit
-from minsheng.org.services import REFERENCE_UNITS, role_grant, units_import_csv, units_load_reference
+if TYPE_CHECKING:
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Unit
 
 SAMPLE = "code,name,parent_code\n420102S01,大智街道,420102\n420102S01C01,和平社区,420102S01\n420106S01,积玉桥街道,420106\n"
 
 
 @pytest.fixture
 def org_tree(db: Any) -> dict[str, Unit]:
+    # Imports inside fixtures keep this conftest loadable by pure tests run with `-p no:django`.
+    from minsheng.org.models import Unit
+    from minsheng.org.services import REFERENCE_UNITS, units_import_csv, units_load_reference
+
     units_load_reference(actor=None, text=REFERENCE_UNITS.read_text(encoding="utf-8"))
     units_import_csv(actor=None, text=SAMPLE, synthetic=True)
     return {u.code: u for u in Unit.objects.all()}
@@ -23,6 +27,9 @@ def org_tree(db: Any) -> dict[str, Unit]:
 
 @pytest.fixture
 def make_user(db: Any) -> Any:
+    from minsheng.accounts.models import User
+    from minsheng.org.services import role_grant
+
     def _make(username: str, role: str | None = None, unit: Unit | None = None, **extra: Any) -> User:
         user = User.objects.create(username=username, **extra)
         user.set_password("Pw#12345abc")
@@ -46,5 +53,5 @@ def client_for(make_user: Any) -> Any:
 
 @pytest.fixture
 def jiangan_reporter(org_tree: dict[str, Unit], client_for: Any) -> Client:
-    client: Client = client_for("jiangan_rep", Role.REPORTER, org_tree["420102"])
+    client: Client = client_for("jiangan_rep", "reporter", org_tree["420102"])
     return client

@@ -10,3 +10,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = True
+
+# Test-only app: a `flush` that may clear the append-only audit table between transactional tests.
+INSTALLED_APPS = ["tests.support", *INSTALLED_APPS]  # noqa: F405

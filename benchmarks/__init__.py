@@ -1,0 +1,1 @@
+"""Benchmark suites. Each `bench_*.py` exposes `run(quick: bool = False) -> list[dict]`."""
