@@ -13,3 +13,7 @@ AXES_ENABLED = True
 
 # Test-only app: a `flush` that may clear the append-only audit table between transactional tests.
 INSTALLED_APPS = ["tests.support", *INSTALLED_APPS]  # noqa: F405
+
+# Serve static files straight from the app folders: tests never run collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
