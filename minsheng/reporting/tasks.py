@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from celery import shared_task
 from django.utils import timezone
 
+from config.celery import app
 
-@shared_task(name="reporting.send_reminders")  # type: ignore[untyped-decorator]
+
+@app.task(name="reporting.send_reminders")  # type: ignore[untyped-decorator]
 def send_reminders(today: str | None = None) -> dict[str, int]:
     from .services.reminders import reminders_send
 

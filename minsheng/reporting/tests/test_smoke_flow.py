@@ -27,13 +27,15 @@ def test_district_report_climbs_three_levels_to_approved(world: World) -> None:
         data=SubmissionInput(value="3.1", progress="开展招聘会"),
     )
     sub = result.submission
-    assert sub.status == Status.SUBMITTED and sub.current_level == "district"
+    assert sub.status == Status.SUBMITTED
+    assert sub.current_level == "district"
     sub = submission_approve(actor=world.jiangan_reviewer, submission=sub)
     assert sub.current_level == "department"
     sub = submission_approve(actor=world.rsj_reviewer, submission=sub)
     assert sub.current_level == "office"
     sub = submission_approve(actor=world.office, submission=sub)
-    assert sub.status == Status.APPROVED and sub.current_level == ""
+    assert sub.status == Status.APPROVED
+    assert sub.current_level == ""
     assert list(ApprovalStep.objects.filter(submission=sub).values_list("action", "level")) == [
         ("submit", ""),
         ("approve", "district"),
