@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -163,9 +163,9 @@ _STATUS = {"created": 201, "duplicate": 200, "invalid": 422, "conflict": 409, "r
     response={200: SubmitOut, 201: SubmitOut, 404: SubmitOut, 409: SubmitOut, 422: SubmitOut},
     summary="Submit one value (validated, enters the approval chain); idempotent on idempotency_key",
 )
-def submit(request: HttpRequest, payload: SubmitIn) -> tuple[int, SubmitOut]:
+def submit(request: HttpRequest, payload: SubmitIn) -> Status[SubmitOut]:
     out = _submit_one(request, payload)
-    return _STATUS[out.outcome], out
+    return Status(_STATUS[out.outcome], out)
 
 
 @router.post(

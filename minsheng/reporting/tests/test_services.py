@@ -173,7 +173,7 @@ def test_return_goes_back_to_the_reporter_with_the_comment(world: World) -> None
 
 
 def test_two_saves_with_the_same_lock_version_conflict(world: World) -> None:
-    args = {
+    args: dict[str, Any] = {
         "actor": world.jiangan_reporter,
         "item": world.jobs,
         "unit": world.units["420102"],
