@@ -18,7 +18,7 @@ def _decide(
 ) -> Submission:
     with transaction.atomic():
         sub = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("item", "item__lead_unit", "unit")
             .get(pk=submission.pk)
         )
