@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "minsheng.audit",
     "minsheng.org",
     "minsheng.policy",
+    "minsheng.reporting",
     "minsheng.web",
     "minsheng.demo",
 ]
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "minsheng.web.context_processors.navigation",
+                "minsheng.reporting.context_processors.notices",
             ],
         },
     },

@@ -35,9 +35,11 @@ api = NinjaAPI(
 def _register() -> None:
     from minsheng.org.api import router as org_router
     from minsheng.policy.api import router as policy_router
+    from minsheng.reporting.api import router as reporting_router
 
     api.add_router("/units", org_router)
     api.add_router("/", policy_router)
+    api.add_router("/reporting", reporting_router)
 
 
 _register()

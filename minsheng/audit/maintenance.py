@@ -43,14 +43,17 @@ def on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
 @contextmanager
 def audit_maintenance() -> Iterator[None]:
     """Allow UPDATE/DELETE/TRUNCATE on the audit table for the duration (this thread's connection)."""
+    previous = (
+        in_maintenance()
+    )  # nested use (a module-wide wrapper around per-test ones) restores the outer state
     _state.on = True
     connection.ensure_connection()
     _set_pg(connection, True)
     try:
         yield
     finally:
-        _state.on = False
-        _set_pg(connection, False)
+        _state.on = previous
+        _set_pg(connection, previous)
 
 
 def connect_signals() -> None:

@@ -19,6 +19,8 @@ from minsheng.org.services import (
 from minsheng.policy.models import Policy
 from minsheng.policy.services import WUHAN_CATALOG, policy_load_file
 
+from .reporting_history import reporting_demo_load
+
 SAMPLE_UNITS = Path(__file__).resolve().parent / "data" / "sample_streets_communities.csv"
 # Demo passwords satisfy the password policy; they are printed by `make run` and must be changed in production.
 DEMO_PASSWORD = "Demo#2026pass"  # noqa: S105
@@ -95,5 +97,7 @@ def demo_load() -> list[tuple[str, str, str]] | None:
     with transaction.atomic():
         units_load_reference(actor=None, text=REFERENCE_UNITS.read_text(encoding="utf-8"))
         units_import_csv(actor=None, text=SAMPLE_UNITS.read_text(encoding="utf-8"), synthetic=True)
-        policy_load_file(actor=None, path=WUHAN_CATALOG)
-        return _create_users()
+        policy = policy_load_file(actor=None, path=WUHAN_CATALOG).policy
+        logins = _create_users()
+        reporting_demo_load(policy)
+        return logins

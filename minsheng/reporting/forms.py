@@ -1,0 +1,51 @@
+"""Forms accept only what a reporter may set: the value, the narrative, an outlier reason, evidence.
+
+Status, approver and unit are not fields here; they come from the URL (checked) and the state machine.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .services.submissions import SubmissionInput
+
+
+class ReportForm(forms.Form):
+    value = forms.CharField(label=_("本期数值"), required=False, max_length=40)
+    progress = forms.CharField(label=_("进展情况"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    problems = forms.CharField(label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_steps = forms.CharField(
+        label=_("下步打算"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outlier_reason = forms.CharField(
+        label=_("异常说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
+    def to_input(self) -> SubmissionInput:
+        d = self.cleaned_data
+        return SubmissionInput(
+            value=d.get("value") or None,
+            progress=d.get("progress") or "",
+            problems=d.get("problems") or "",
+            next_steps=d.get("next_steps") or "",
+            outlier_reason=d.get("outlier_reason") or "",
+        )
+
+
+class CorrectionForm(ReportForm):
+    correction_reason = forms.CharField(
+        label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("佐证材料"))

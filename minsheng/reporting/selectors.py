@@ -1,0 +1,222 @@
+"""Scoped reads for reporting screens and the API. Each list runs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from minsheng.org.access import unit_scope
+from minsheng.org.models import Role, Unit
+
+from .access import (
+    items_visible_to,
+    reporting_units,
+    review_filter,
+    role_units,
+    submissions_visible_to,
+)
+from .domain.approval import Status
+from .domain.periods import DEFAULT_DUE_RULE, DueRuleSpec, Period, parse_period, reporting_period_for
+from .domain.validation import ValueContext, ValueMeaning, period_amounts
+from .models import DueRule, GoalShare, LedgerItem, LedgerYear, Notice, PublishedFigure, Submission
+
+REPORTED = (Status.SUBMITTED, Status.APPROVED)
+
+
+def items_for_year(user: Any, ledger_year: LedgerYear) -> QuerySet[LedgerItem]:
+    """The year's ledger as the user may see it, with owners and shares (constant query count)."""
+    return (
+        items_visible_to(user)
+        .filter(ledger_year=ledger_year)
+        .select_related("lead_unit", "target", "commitment")
+        .prefetch_related(
+            "co_units", Prefetch("shares", queryset=GoalShare.objects.select_related("unit")), "milestones"
+        )
+        .order_by("sort_order", "code")
+    )
+
+
+def due_rule_for(item: LedgerItem, rules: dict[int | None, DueRuleSpec] | None = None) -> DueRuleSpec:
+    """The item's own rule, else its year's default, else the city default (20th of the next month)."""
+    if rules is None:
+        rules = {r.item_id: r.spec() for r in DueRule.objects.filter(ledger_year_id=item.ledger_year_id)}
+    return rules.get(item.pk) or rules.get(None) or DEFAULT_DUE_RULE
+
+
+def due_rules_of(ledger_year: LedgerYear) -> dict[int | None, DueRuleSpec]:
+    return {r.item_id: r.spec() for r in DueRule.objects.filter(ledger_year=ledger_year)}
+
+
+@dataclass(frozen=True)
+class ToReport:
+    item: LedgerItem
+    unit: Unit
+    period: Period
+    due_on: dt.date
+    submission: Submission | None
+
+
+def my_report_rows(user: Any, ledger_year: LedgerYear, today: dt.date) -> list[ToReport]:
+    """For a reporter: each (item, own unit) pair with the period due now and its current report."""
+    own = role_units(user, Role.REPORTER)
+    if not own:
+        return []
+    items = list(items_for_year(user, ledger_year))
+    rules = due_rules_of(ledger_year)
+    current = {
+        (s.item_id, s.unit_id, s.period_key): s
+        for s in Submission.objects.filter(item__ledger_year=ledger_year, is_current=True, unit__in=own)
+    }
+    rows: list[ToReport] = []
+    for item in items:
+        period = reporting_period_for(today, ledger_year.year, item.frequency)
+        for unit in reporting_units(item):
+            if any(unit.path.startswith(u.path) for u in own):
+                rows.append(
+                    ToReport(
+                        item,
+                        unit,
+                        period,
+                        period.due_on(due_rule_for(item, rules)),
+                        current.get((item.pk, unit.pk, period.key)),
+                    )
+                )
+    return rows
+
+
+def missing_reports(user: Any, ledger_year: LedgerYear, today: dt.date) -> list[ToReport]:
+    """The not-yet-reported list: (item, unit) pairs whose period due now has no submitted report."""
+    scope = unit_scope(user)
+    items = list(items_for_year(user, ledger_year))
+    rules = due_rules_of(ledger_year)
+    reported = set(
+        Submission.objects.filter(
+            item__ledger_year=ledger_year, is_current=True, status__in=REPORTED
+        ).values_list("item_id", "unit_id", "period_key")
+    )
+    drafts = {
+        (s.item_id, s.unit_id, s.period_key): s
+        for s in Submission.objects.filter(
+            item__ledger_year=ledger_year, is_current=True, status__in=(Status.DRAFT, Status.RETURNED)
+        )
+    }
+    rows: list[ToReport] = []
+    for item in items:
+        period = reporting_period_for(today, ledger_year.year, item.frequency)
+        for unit in reporting_units(item):
+            key = (item.pk, unit.pk, period.key)
+            if key in reported or not (
+                scope.contains(unit) or scope.contains_path(item.lead_unit.path if item.lead_unit else "")
+            ):
+                continue
+            rows.append(
+                ToReport(item, unit, period, period.due_on(due_rule_for(item, rules)), drafts.get(key))
+            )
+    return rows
+
+
+def review_queue(user: Any) -> QuerySet[Submission]:
+    """Submissions waiting at a level the user decides."""
+    return (
+        submissions_visible_to(user)
+        .filter(status=Status.SUBMITTED, is_current=True)
+        .filter(review_filter(user))
+        .select_related("item", "item__ledger_year", "unit", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
+def submission_versions(submission: Submission) -> list[Submission]:
+    """Every version of this (item, unit, period), newest first."""
+    return list(
+        Submission.objects.filter(
+            item_id=submission.item_id, unit_id=submission.unit_id, period_key=submission.period_key
+        )
+        .select_related("created_by", "submitted_by")
+        .prefetch_related("steps", "evidence")
+        .order_by("-version")
+    )
+
+
+def submissions_for_item(user: Any, item: LedgerItem) -> QuerySet[Submission]:
+    return (
+        submissions_visible_to(user)
+        .filter(item=item, is_current=True)
+        .select_related("unit")
+        .order_by("period_key", "unit__code")
+    )
+
+
+def current_submission(item: LedgerItem, unit: Unit, period_key: str) -> Submission | None:
+    return Submission.objects.filter(item=item, unit=unit, period_key=period_key, is_current=True).first()
+
+
+def figures_for_target(target_id: int | None) -> list[PublishedFigure]:
+    if target_id is None:
+        return []
+    return list(PublishedFigure.objects.filter(target_id=target_id).order_by("year", "figure_kind"))
+
+
+def goal_for(item: LedgerItem, unit: Unit) -> Decimal | None:
+    share = GoalShare.objects.filter(item=item, unit=unit).values_list("value", flat=True).first()
+    if share is not None:
+        return share
+    if item.goal_value is not None:
+        return item.goal_value
+    return item.target.value if item.target is not None else None
+
+
+def value_context(item: LedgerItem, unit: Unit, period_key: str) -> ValueContext:
+    """What validation needs: the goal, the previous running total, and the comparable history."""
+    period = parse_period(period_key)
+    meaning = ValueMeaning(item.value_meaning)
+    if item.target_id is None:
+        return ValueContext(unit=item.unit_label, meaning=meaning)
+    earlier = list(
+        Submission.objects.filter(
+            item__target_id=item.target_id,
+            unit=unit,
+            is_current=True,
+            status__in=REPORTED,
+            value__isnull=False,
+        )
+        .exclude(period_key=period_key)
+        .values_list("period_key", "value")
+    )
+    earlier_sorted: list[tuple[Period, Decimal]] = sorted(
+        ((parse_period(k), v) for k, v in earlier if v is not None and parse_period(k) < period),
+        key=lambda kv: kv[0],
+    )
+    previous_total: Decimal | None = None
+    history: list[Decimal] = []
+    if meaning == ValueMeaning.RUNNING_TOTAL:
+        prev = period.previous()
+        for p, v in earlier_sorted:
+            if prev is not None and p == prev:
+                previous_total = v
+        by_year: dict[int, list[Decimal]] = {}
+        for p, v in earlier_sorted:
+            if p.frequency == period.frequency:
+                by_year.setdefault(p.year, []).append(v)
+        for totals in by_year.values():
+            history.extend(period_amounts(totals))
+    else:
+        history = [v for _p, v in earlier_sorted]
+    return ValueContext(
+        unit=item.unit_label,
+        meaning=meaning,
+        goal=goal_for(item, unit),
+        allow_negative=item.allow_negative,
+        previous_running_total=previous_total,
+        history=tuple(history),
+    )
+
+
+def unread_notice_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
