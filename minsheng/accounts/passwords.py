@@ -13,6 +13,7 @@ import string
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -108,7 +109,7 @@ class PasswordHistoryValidator:
             .order_by("-id")
             .values_list("password_hash", flat=True)[: history_count()]
         )
-        stored = type(user).objects.filter(pk=user.pk).values_list("password", flat=True).first()
+        stored = get_user_model().objects.filter(pk=user.pk).values_list("password", flat=True).first()
         if stored:
             hashes.append(stored)
         if any(h and check_password(password, h) for h in hashes):
@@ -129,7 +130,7 @@ class PasswordHistoryValidator:
         )
         PasswordHistory.objects.filter(user=user).exclude(id__in=keep).delete()
         now = timezone.now()
-        type(user).objects.filter(pk=user.pk).update(password_changed_at=now)
+        get_user_model().objects.filter(pk=user.pk).update(password_changed_at=now)
         user.password_changed_at = now
 
     def get_help_text(self) -> str:
