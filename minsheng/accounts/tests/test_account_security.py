@@ -221,7 +221,8 @@ def test_administrators_must_enrol_and_verify_totp(admin_role: str, make_user: A
         client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
     )
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/setup/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/otp/setup/")
     assert client.get("/api/v1/units").status_code == 401
     page = client.get("/accounts/otp/setup/").content.decode()
     assert "otpauth://totp/" in page
