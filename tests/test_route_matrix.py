@@ -6,70 +6,24 @@ object for each lives in `tests/route_matrix.py`. A route with a parameter but n
 
 from __future__ import annotations
 
-import re
+import json
 import uuid
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.urls.converters import IntConverter, UUIDConverter
 
 from minsheng.org.models import Unit
 from tests import route_matrix as rm
+from tests.urlwalk import Route, all_routes, api_methods, routes_with_ids
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass(frozen=True)
-class Route:
-    name: str  # "namespace:name"
-    template: str  # the route text, e.g. "api/v1/units/<code>"
-    params: dict[str, Any]  # parameter name -> converter (None for regex groups)
-
-
-def _walk(resolver: URLResolver, prefix: str = "", ns: str = "") -> list[Route]:
-    found: list[Route] = []
-    for item in resolver.url_patterns:
-        if isinstance(item, URLResolver):
-            sub_ns = ns + (f"{item.namespace}:" if item.namespace else "")
-            found.extend(_walk(item, prefix + str(item.pattern), sub_ns))
-        elif isinstance(item, URLPattern):
-            converters = dict(getattr(item.pattern, "converters", {}) or {})
-            regex_groups = item.pattern.regex.groupindex if hasattr(item.pattern, "regex") else {}
-            params: dict[str, Any] = dict.fromkeys(regex_groups)
-            params.update(converters)
-            for outer in re.findall(r"<(?:\w+:)?(\w+)>", prefix):
-                params.setdefault(outer, None)
-            found.append(Route(ns + (item.name or ""), prefix + str(item.pattern), params))
-    return found
-
-
-@cache
-def all_routes() -> tuple[Route, ...]:
-    return tuple(_walk(get_resolver()))
-
-
-def routes_with_ids() -> list[Route]:
-    return [r for r in all_routes() if r.params]
-
-
-@cache
-def api_methods() -> dict[str, list[str]]:
-    """OpenAPI path ("/api/v1/units/{code}") -> HTTP methods, from the ninja API object."""
-    from minsheng.api.router import api
-
-    schema = api.get_openapi_schema(path_prefix="/api/v1")
-    return {path: [m.upper() for m in ops] for path, ops in schema["paths"].items()}
-
-
 def methods_for(route: Route) -> list[str]:
-    if route.name.startswith("api-v1:"):
-        openapi_path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route.template)
-        return api_methods().get(openapi_path, ["GET"])
-    return ["GET"]
+    return api_methods(route)
 
 
 def missing_kwargs(route: Route) -> dict[str, Any]:
@@ -109,9 +63,7 @@ def test_the_walk_sees_screens_and_api() -> None:
 def _request(client: Client, method: str, url: str, body: dict[str, Any] | None) -> int:
     if method == "GET":
         return int(client.get(url).status_code)
-    response = client.generic(
-        method, url, data=__import__("json").dumps(body or {}), content_type="application/json"
-    )
+    response = client.generic(method, url, data=json.dumps(body or {}), content_type="application/json")
     return int(response.status_code)
 
 
