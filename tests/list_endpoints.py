@@ -19,20 +19,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.http import HttpResponse
 
 from minsheng.org.models import Unit
 
-Extract = Callable[[HttpResponse], set[str]]
+Extract = Callable[[Any], set[str]]  # takes the test client's response
 Seed = Callable[[Unit], None]
 
 
-def html_units(response: HttpResponse) -> set[str]:
+def html_units(response: Any) -> set[str]:
     return set(re.findall(r'data-unit="([^"]+)"', response.content.decode()))
 
 
 def json_units(field: str) -> Extract:
-    def extract(response: HttpResponse) -> set[str]:
+    def extract(response: Any) -> set[str]:
         data = response.json()
         items = data["items"] if isinstance(data, dict) and "items" in data else data
         return {str(item[field]) for item in items if item.get(field)}
