@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
+from typing import Any
 
 from minsheng.org.models import Unit
 
