@@ -42,15 +42,19 @@ def on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 @contextmanager
 def audit_maintenance() -> Iterator[None]:
-    """Allow UPDATE/DELETE/TRUNCATE on the audit table for the duration (this thread's connection)."""
+    """Allow UPDATE/DELETE/TRUNCATE on the audit table for the duration (this thread's connection).
+
+    Re-entrant: leaving a nested block restores the outer block's state.
+    """
+    previous = in_maintenance()
     _state.on = True
     connection.ensure_connection()
     _set_pg(connection, True)
     try:
         yield
     finally:
-        _state.on = False
-        _set_pg(connection, False)
+        _state.on = previous
+        _set_pg(connection, previous)
 
 
 def connect_signals() -> None:
