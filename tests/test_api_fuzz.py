@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hsettings
@@ -31,6 +33,17 @@ def test_openapi_document_fuzzed_for_every_role(
     from tests.route_matrix import World
 
     World(units=org_tree, make_user=make_user).target_led_by(org_tree["420102"])  # some catalog rows
+    # Like Django's test client: keep the test's database connection (and its transaction) open across requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _run_all(role_clients)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _run_all(role_clients: dict[str, Client]) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert operations
