@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 PG_URL ?= postgres://postgres@127.0.0.1:5432/minsheng
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: help run test install migrate demo lint typecheck test-sqlite test-postgres browser-deps bench load clean
+.PHONY: help run test install migrate demo lint typecheck test-sqlite test-postgres browser-deps bench load clean security
 
 help:
 	@echo "make run    — install, migrate, load Wuhan + demo data, serve http://127.0.0.1:$(PORT)"
@@ -59,6 +59,12 @@ test-postgres: install browser-deps
 	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly -m "not sqlite_only"
 
 test: lint typecheck test-sqlite test-postgres
+
+# Static security checks: bandit (no medium/high finding) and pip-audit (no fixable vulnerability; prints
+# SKIPPED with the reason when the vulnerability service cannot be reached). Meant to join `make test`.
+security: install
+	$(VENV)/bin/bandit -r minsheng config -ll -q
+	$(PY) scripts/pip_audit_gate.py
 
 bench: install
 	$(PY) -m benchmarks

@@ -55,3 +55,48 @@ def client_for(make_user: Any) -> Any:
 def jiangan_reporter(org_tree: dict[str, Unit], client_for: Any) -> Client:
     client: Client = client_for("jiangan_rep", "reporter", org_tree["420102"])
     return client
+
+
+def otp_verified_login(client: Client, user: User) -> None:
+    """Sign `user` in on `client` with a confirmed TOTP device already verified in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client_for(make_user: Any) -> Any:
+    """A signed-in, TOTP-verified client for one of the three administrators."""
+    from minsheng.org.services import admin_role_set
+
+    def _client(username: str, admin_role: str) -> Client:
+        user = make_user(username)
+        admin_role_set(actor=None, user=user, admin_role=admin_role)
+        client = Client()
+        otp_verified_login(client, user)
+        return client
+
+    return _client
+
+
+CITYWIDE_AT = {"leader": "420100", "office": "420100", "supervisor": "420100", "evaluator": "420100"}
+ADMIN_ROLE_NAMES = ("system_admin", "security_admin", "audit_admin")
+
+
+@pytest.fixture
+def role_clients(org_tree: dict[str, Unit], client_for: Any, admin_client_for: Any) -> dict[str, Client]:
+    """One signed-in client per role: city-wide roles at the city, unit roles in 江岸区, the three admins."""
+    clients: dict[str, Client] = {}
+    for role in Role.values:
+        unit = org_tree[CITYWIDE_AT.get(role, "420102")]
+        clients[role] = client_for(f"rc_{role}", role, unit)
+    for admin_role in ADMIN_ROLE_NAMES:
+        clients[admin_role] = admin_client_for(f"rc_{admin_role}", admin_role)
+    return clients

@@ -44,6 +44,11 @@ def api_token_authenticate(secret: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=_digest(secret), revoked=False).first()
     if token is None or not token.user.is_active:
         return None
+    from .middleware import requires_second_factor
+
+    if requires_second_factor(token.user):
+        # Accounts that must use TOTP (administrators, unmaskers) never act through a bearer token.
+        return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -7,6 +7,8 @@ class AuditConfig(AppConfig):
     verbose_name = "审计 Audit"
 
     def ready(self) -> None:
+        from . import admin_log
         from .maintenance import connect_signals
 
         connect_signals()
+        admin_log.connect()

@@ -42,10 +42,11 @@ def on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
 
 @contextmanager
 def audit_maintenance() -> Iterator[None]:
-    """Allow UPDATE/DELETE/TRUNCATE on the audit table for the duration (this thread's connection)."""
-    previous = (
-        in_maintenance()
-    )  # nested use (a module-wide wrapper around per-test ones) restores the outer state
+    """Allow UPDATE/DELETE/TRUNCATE on the audit table for the duration (this thread's connection).
+
+    Re-entrant: leaving a nested block restores the outer block's state.
+    """
+    previous = in_maintenance()
     _state.on = True
     connection.ensure_connection()
     _set_pg(connection, True)

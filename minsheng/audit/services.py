@@ -9,7 +9,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 
 from minsheng.common.http import client_ip
-from minsheng.common.middleware import request_id_var
+from minsheng.common.middleware import current_request_var, request_id_var
 
 from .domain.chain import GENESIS, link_hash
 from .models import AuditEvent
@@ -35,9 +35,15 @@ def audit_record(
     request: HttpRequest | None = None,
     outcome: str = "success",
     detail: dict[str, Any] | None = None,
+    object_ref: tuple[str, str] | None = None,
 ) -> AuditEvent:
-    """Append one event to the hash chain, inside the caller's transaction when there is one."""
+    """Append one event to the hash chain, inside the caller's transaction when there is one.
+
+    `target` names the object acted on; `object_ref` = (type label, id) does so when no instance is at hand.
+    """
     clean_detail = {k: v for k, v in (detail or {}).items() if k.lower() not in _FORBIDDEN_DETAIL_KEYS}
+    if request is None:
+        request = current_request_var.get()
     actor_id, username, role, unit = _actor_context(actor)
     with transaction.atomic():
         if connection.vendor == "postgresql":
@@ -54,8 +60,8 @@ def audit_record(
             source_ip=client_ip(request),
             request_id=request_id_var.get() if request_id_var.get() != "-" else "",
             action=action,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
+            object_type=target._meta.label_lower if target is not None else (object_ref or ("", ""))[0][:64],
+            object_id=str(target.pk) if target is not None else (object_ref or ("", ""))[1][:64],
             outcome=outcome,
             detail=clean_detail,
             prev_hash=last or GENESIS,

@@ -11,6 +11,11 @@ from django.db import OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# The request being served, so the audit trail can stamp the source address on events recorded by signal
+# handlers that get no request (Django admin's LogEntry, model signals).
+current_request_var: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "current_request", default=None
+)
 logger = logging.getLogger(__name__)
 
 
@@ -26,10 +31,12 @@ class RequestIdMiddleware:
             incoming if 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
         )
         token = request_id_var.set(rid)
+        request_token = current_request_var.set(request)
         request.request_id = rid  # type: ignore[attr-defined]
         try:
             response = self.get_response(request)
         finally:
+            current_request_var.reset(request_token)
             request_id_var.reset(token)
         response["X-Request-ID"] = rid
         return response

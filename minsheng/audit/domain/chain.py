@@ -31,9 +31,15 @@ class ChainBreak:
     reason: str
 
 
-def verify(events: Iterable[tuple[int, str, str, Mapping[str, Any]]]) -> ChainBreak | None:
-    """Walk (id, prev_hash, hash, fields) in order; the first inconsistency, or None when intact."""
-    expected_prev = GENESIS
+def verify(
+    events: Iterable[tuple[int, str, str, Mapping[str, Any]]], anchor: str = GENESIS
+) -> ChainBreak | None:
+    """Walk (id, prev_hash, hash, fields) in order; the first inconsistency, or None when intact.
+
+    `anchor` is what the first event's prev_hash must be: GENESIS for a full trail, or, after a retention
+    purge, the hash of the last purged event as recorded by the purge's checkpoint event.
+    """
+    expected_prev = anchor
     for position, (event_id, prev_hash, stored_hash, fields) in enumerate(events):
         if prev_hash != expected_prev:
             return ChainBreak(position, event_id, "prev_hash does not match the previous event")

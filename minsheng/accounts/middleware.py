@@ -1,0 +1,155 @@
+"""Session lifetime, the second factor and password rotation, enforced on every request.
+
+* Idle timeout: 30 minutes (15 for the three administrators); absolute lifetime 12 hours from sign-in.
+* TOTP: the three administrators and anyone who may unmask personal data must verify a TOTP code after the
+  password before anything but the second-factor pages answers.
+* Rotation: a password older than PASSWORD_MAX_AGE_DAYS sends the user to the change-password page.
+
+Times are `time.time()` seconds kept in the session, so tests move the clock with time-machine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from minsheng.audit.services import audit_record
+
+from .passwords import password_expired
+
+LOGIN_AT = "_ms_login_at"
+SEEN_AT = "_ms_seen_at"
+
+
+def idle_limit(user: Any) -> int:
+    if getattr(user, "admin_role", ""):
+        return int(getattr(settings, "SESSION_IDLE_SECONDS_ADMIN", 15 * 60))
+    return int(getattr(settings, "SESSION_IDLE_SECONDS", 30 * 60))
+
+
+def absolute_limit() -> int:
+    return int(getattr(settings, "SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+
+
+def requires_second_factor(user: Any) -> bool:
+    """The three administrators and anyone holding the unmask permission must use TOTP."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "admin_role", ""):
+        return True
+    return bool(user.has_perm("accounts.unmask_personal_data"))
+
+
+def _exempt(request: HttpRequest, prefixes: tuple[str, ...]) -> bool:
+    path = request.path_info
+    static = str(getattr(settings, "STATIC_URL", "/static/"))
+    if path.startswith(static) or path.startswith("/healthz") or path.startswith("/i18n/"):
+        return True
+    # Screens may carry a language prefix (/en/…); compare without it.
+    parts = path.split("/", 2)
+    bare = "/" + parts[2] if len(parts) > 2 and parts[1] in {c for c, _ in settings.LANGUAGES} else path
+    return any(bare.startswith(p) for p in prefixes)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+class SessionLifetimeMiddleware:
+    """Ends sessions idle too long or older than the absolute lifetime (audited as auth.session_expired)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            login_at = float(request.session.get(LOGIN_AT, now))
+            seen_at = float(request.session.get(SEEN_AT, now))
+            reason = ""
+            if now - login_at > absolute_limit():
+                reason = "absolute"
+            elif now - seen_at > idle_limit(user):
+                reason = "idle"
+            if reason:
+                audit_record(
+                    actor=user,
+                    action="auth.session_expired",
+                    target=user,
+                    request=request,
+                    detail={"reason": reason},
+                )
+                logout(request)
+                if _is_api(request):
+                    return JsonResponse({"detail": "会话已过期，请重新登录。"}, status=401)
+                login_url = reverse(settings.LOGIN_URL)
+                return HttpResponseRedirect(f"{login_url}?{urlencode({'next': request.get_full_path()})}")
+            request.session.setdefault(LOGIN_AT, now)
+            request.session[SEEN_AT] = now
+            request.session.set_expiry(idle_limit(user))
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Until TOTP is verified, a user who needs it reaches only the second-factor pages and sign-out."""
+
+    ALLOWED = ("/accounts/otp/", "/accounts/logout/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and requires_second_factor(user)
+            and not _session_verified(request)
+            and not _exempt(request, self.ALLOWED)
+        ):
+            if _is_api(request):
+                return JsonResponse({"detail": "需要二次验证。"}, status=401)
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            target = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
+            return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+def _session_verified(request: HttpRequest) -> bool:
+    """Verified by a TOTP code in this session (django-otp's OTPMiddleware sets `is_verified`)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    if callable(is_verified):
+        return bool(is_verified())
+    # API requests authenticated by bearer token replace request.user; tokens are for machine clients.
+    return False
+
+
+class PasswordExpiryMiddleware:
+    """A password older than the rotation period must be changed before anything else."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/accounts/otp/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not _exempt(request, self.ALLOWED)
+            and not _is_api(request)
+            and password_expired(user)
+        ):
+            target = reverse("accounts:password_change")
+            return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -1,0 +1,171 @@
+"""The route matrix registry: every URL that takes an object id or code, and how to make such an object.
+
+`tests/test_route_matrix.py` walks every URL pattern (screens and the ninja API) and, for each one with a
+parameter, looks it up here. An entry's factory creates an object belonging to a given unit and returns the
+URL kwargs that address it. The test then, for every role,
+
+* requests the object of a *sibling* unit (武昌区 when the caller sits in 江岸区): unit-scoped roles and the
+  three administrators must get exactly what a missing object gets (404 for GET), city-wide roles get the
+  answer given in `citywide` (200 by default);
+* requests the object of the caller's *own* unit: the roles in `own_ok` must get 200 (so the 404s above are
+  not a broken factory).
+
+Adding a route is one line, e.g.::
+
+    "reporting:submission": Scoped(lambda w, unit: {"pk": w.submission(unit).pk}),
+
+where the lambda may use anything (services, model factories) as long as the object belongs to `unit`.
+A URL whose object is not unit-owned (the published policy catalog) is a `Public` entry with a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from minsheng.accounts.models import User
+from minsheng.org.models import Role, Unit
+from minsheng.policy.models import Policy, PolicySystem, Target, Task
+
+# Roles whose scope is their unit's subtree, and roles that see the whole city.
+SCOPED_ROLES: tuple[str, ...] = (Role.REPORTER, Role.REVIEWER, Role.UNIT_ADMIN)
+CITYWIDE_ROLES: tuple[str, ...] = (Role.LEADER, Role.OFFICE, Role.SUPERVISOR, Role.EVALUATOR)
+ADMIN_ROLES: tuple[str, ...] = ("system_admin", "security_admin", "audit_admin")
+ALL_ROLES: tuple[str, ...] = (*CITYWIDE_ROLES, *SCOPED_ROLES, *ADMIN_ROLES)
+
+HOME_UNIT = "420102"  # 江岸区: where unit-scoped callers sit
+SIBLING_UNIT = "420106"  # 武昌区: the sibling whose objects they must not see
+CITY_UNIT = "420100"
+
+
+@dataclass
+class World:
+    """What a factory gets: the reference units and a way to make users. Factories may add helpers here."""
+
+    units: Mapping[str, Unit]
+    make_user: Callable[..., User]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def home(self) -> Unit:
+        return self.units[HOME_UNIT]
+
+    @property
+    def sibling(self) -> Unit:
+        return self.units[SIBLING_UNIT]
+
+    def user_in(self, unit: Unit, role: str = Role.REPORTER) -> User:
+        """A (cached) user holding `role` in `unit`, for factories whose services need an actor."""
+        key = f"user:{unit.code}:{role}"
+        if key not in self.cache:
+            self.cache[key] = self.make_user(f"f_{unit.code}_{role}", role, unit)
+        user: User = self.cache[key]
+        return user
+
+    def target_led_by(self, unit: Unit) -> Target:
+        """A catalog target whose lead unit is `unit` (creates a minimal policy on first use)."""
+        import datetime as dt
+
+        policy = self.cache.get("policy")
+        if policy is None:
+            policy = Policy.objects.create(code="rm-policy", title="矩阵测试政策", issuer="武汉市人民政府")
+            system = PolicySystem.objects.create(policy=policy, code="S1", name="民生保障")
+            self.cache["policy"] = policy
+            self.cache["system"] = system
+        task, _ = Task.objects.get_or_create(
+            policy=policy,
+            code=f"T-{unit.code}",
+            defaults={"system": self.cache["system"], "number": 1, "title": "任务", "lead_unit": unit},
+        )
+        target, _ = Target.objects.get_or_create(
+            task=task,
+            code=f"G-{unit.code}",
+            defaults={
+                "indicator": "指标",
+                "comparator": ">=",
+                "value": 1,
+                "unit": "%",
+                "higher_is_better": True,
+                "kind": "level",
+                "deadline": dt.date(2025, 12, 31),
+                "lead_unit": unit,
+                "source_sentence": "原文",
+            },
+        )
+        return target
+
+
+Factory = Callable[[World, Unit], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """An object owned by a unit: outside the caller's subtree it must be indistinguishable from missing."""
+
+    factory: Factory
+    citywide: int = 200  # what city-wide roles get for the sibling's object (GET)
+    own_ok: tuple[str, ...] = SCOPED_ROLES  # roles that must get 200 for their own unit's object (GET)
+    body: Callable[[World, Unit], dict[str, Any]] | None = None  # JSON body for non-GET API methods
+
+
+@dataclass(frozen=True)
+class Public:
+    """An object every signed-in business role may read (say why); checked to answer 200 for them."""
+
+    factory: Factory
+    reason: str
+    admins: int = 200
+
+
+@dataclass(frozen=True)
+class StaffOnly:
+    """Django admin pages: business roles are sent to the admin login whatever the id."""
+
+    reason: str
+
+
+Entry = Scoped | Public | StaffOnly
+
+
+def _unit_code(w: World, unit: Unit) -> dict[str, Any]:
+    return {"code": unit.code}
+
+
+def _target(w: World, unit: Unit) -> dict[str, Any]:
+    target = w.target_led_by(unit)
+    return {"policy_code": target.task.policy.code, "code": target.code}
+
+
+def _policy(w: World, unit: Unit) -> dict[str, Any]:
+    return {"code": w.target_led_by(unit).task.policy.code}
+
+
+CATALOG = "the policy catalog is the published policy text; every signed-in role reads it"
+
+# One line per route name ("namespace:name"). Keep it sorted by app.
+ROUTES: dict[str, Entry] = {
+    # org
+    "org:unit": Scoped(_unit_code),
+    "api-v1:get_unit": Scoped(_unit_code),
+    # policy catalog
+    "policy:target": Public(_target, CATALOG),
+    "api-v1:get_target": Public(_target, CATALOG),
+    "api-v1:get_policy": Public(_policy, CATALOG),
+}
+
+# Rules for whole namespaces, by prefix of the route name.
+PREFIX_RULES: dict[str, Entry] = {
+    "admin:": StaffOnly(
+        "Django admin: staff accounts only, per-model permissions; maintenance, not business data"
+    ),
+}
+
+
+def entry_for(name: str) -> Entry | None:
+    if name in ROUTES:
+        return ROUTES[name]
+    for prefix, entry in PREFIX_RULES.items():
+        if name.startswith(prefix):
+            return entry
+    return None
