@@ -93,6 +93,8 @@ ADMIN_ROLE_NAMES = ("system_admin", "security_admin", "audit_admin")
 @pytest.fixture
 def role_clients(org_tree: dict[str, Unit], client_for: Any, admin_client_for: Any) -> dict[str, Client]:
     """One signed-in client per role: city-wide roles at the city, unit roles in 江岸区, the three admins."""
+    from minsheng.org.models import Role
+
     clients: dict[str, Client] = {}
     for role in Role.values:
         unit = org_tree[CITYWIDE_AT.get(role, "420102")]
