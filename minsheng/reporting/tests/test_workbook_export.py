@@ -25,7 +25,18 @@ from minsheng.reporting.domain.workbook_parse import unescape_ooxml
 from minsheng.reporting.domain.xlsx_safety import FORMULA_GUARD
 from minsheng.reporting.tests.workbook_samples import column_index, export, sample_row, sample_rows
 
-LEDGER_HEADERS = ["序号", "任务内容", "目标", "牵头单位", "责任单位", "完成时限", "进展情况", "存在问题", "下步打算", "状态"]
+LEDGER_HEADERS = [
+    "序号",
+    "任务内容",
+    "目标",
+    "牵头单位",
+    "责任单位",
+    "完成时限",
+    "进展情况",
+    "存在问题",
+    "下步打算",
+    "状态",
+]
 HOSTILE = [
     "=1+1",
     '=HYPERLINK("http://evil.example","点击")',

@@ -134,7 +134,9 @@ def test_array_formulas_are_refused() -> None:
         for c, value in enumerate(values):
             if value is not None:
                 sheet.write(r, c, value)
-    sheet.write_array_formula(2, column_index("进展情况") - 1, 2, column_index("进展情况") - 1, "{=SUM(A1:A2*2)}")
+    sheet.write_array_formula(
+        2, column_index("进展情况") - 1, 2, column_index("进展情况") - 1, "{=SUM(A1:A2*2)}"
+    )
     book.close()
     result = read_ledger_workbook(out.getvalue())
     assert [(e.row, e.column) for e in result.errors] == [(3, "进展情况")]
