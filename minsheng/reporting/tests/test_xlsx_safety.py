@@ -212,6 +212,28 @@ def test_external_entity_in_a_sheet_is_refused() -> None:
     assert refusal.code == "xml_dtd"
 
 
+def _padded_part(offset: int, *, root_first: bool) -> bytes:
+    """An XML part with incompressible filler (unlike a bomb) and a DTD marker starting at `offset`."""
+    head = b'<?xml version="1.0" encoding="UTF-8"?>\n' + (b"<w>" if root_first else b"")
+    filler = os.urandom(offset).hex().encode()[: offset - len(head) - 7]
+    part = head + b"<!--" + filler + b"-->" + b"<!DOCTYPE w><w/>"
+    assert part.index(b"<!DOCTYPE") == offset
+    return part
+
+
+@pytest.mark.parametrize("offset", [64 * 1024 - 4, 64 * 1024, 3 * 64 * 1024 + 7])
+def test_dtd_marker_split_across_read_chunks_is_found(offset: int) -> None:
+    part = _padded_part(offset, root_first=True)
+    refusal, _ = _refusal(_rezip(export(sample_rows(1)), replace={"docProps/app.xml": part}))
+    assert refusal.code == "xml_dtd"
+
+
+def test_overlong_prolog_is_refused() -> None:
+    part = _padded_part(100 * 1024, root_first=False)
+    refusal, _ = _refusal(_rezip(export(sample_rows(1)), replace={"docProps/app.xml": part}))
+    assert refusal.code == "xml_prolog"
+
+
 def test_utf16_part_is_refused() -> None:
     data = export(sample_rows(1))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -1,0 +1,263 @@
+"""Ledger workbook benchmark: import 10,000 rows with full validation, export them, against openpyxl alone.
+
+Measures (best of 3 wall-clock runs, in this process):
+  (a) openpyxl alone reading the workbook (read_only, values_only, every cell) — the reference;
+  (b) `read_ledger_workbook` — safety check + header + every row validated;
+  (c) `write_ledger_workbook` of the same rows.
+Peak memory is measured in a fresh subprocess per phase with tracemalloc (Python allocations after the
+imports), at 2,000 and 10,000 rows: an import in constant memory per row has a ratio close to 1.
+
+    python benchmarks/bench_workbook.py          # full run, prints a table
+    python benchmarks/bench_workbook.py --quick  # smaller, for a smoke check
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(REPO))
+
+import openpyxl  # noqa: E402
+
+from minsheng.reporting.domain.workbook import (  # noqa: E402
+    LEDGER_STATUSES,
+    LedgerRow,
+    read_ledger_workbook,
+    write_ledger_workbook,
+)
+
+FULL_ROWS, SMALL_ROWS = 10_000, 2_000
+QUICK_ROWS, QUICK_SMALL_ROWS = 2_000, 400
+IMPORT_GOAL_RATIO = 3.0
+MEMORY_RATIO_GOAL = 1.25
+MB = 1024 * 1024
+
+_TASKS = (
+    "实施就业优先战略，城镇新增就业",
+    "推进城镇老旧小区改造，完善社区养老服务设施",
+    "新建改扩建公办幼儿园，增加普惠性学位",
+    "建设15分钟便民生活圈，新增社区食堂",
+    "开展职业技能提升行动，补贴性职业技能培训",
+    "完善困难群众救助帮扶机制，提高城乡低保标准",
+)
+_UNITS = ("市人社局", "市民政局", "市教育局", "市卫健委", "市住房城市更新局", "市商务局", "市医保局")
+_DISTRICTS = ("江岸区", "江汉区", "硚口区", "汉阳区", "武昌区", "青山区", "洪山区", "东西湖区", "蔡甸区")
+_MEASURES = (("万人", "22"), ("人", "5000"), ("%", "95"), ("个", "120"), ("万元", "35000.5"), ("所", "30"))
+_PROGRESS = (
+    "一季度完成{v}{u}，完成年度目标的{p}%，总体序时推进。",
+    "已完成项目立项和资金拨付，正在组织施工，累计完成{v}{u}。",
+    "-部分区进度偏慢，已约谈；累计{v}{u}。",  # a leading "-" that must come back as text
+    "=已按计划推进",  # a leading "=" that must never become a formula
+)
+
+
+def ledger_rows(count: int, *, seed: int = 2024) -> Iterator[LedgerRow]:
+    """`count` realistic ledger items (varied Chinese text, negative and decimal numbers, None)."""
+    rnd = random.Random(seed)
+    for index in range(1, count + 1):
+        unit, goal = rnd.choice(_MEASURES)
+        value = Decimal(rnd.randint(-500, 100_000)) / 100
+        co = tuple(rnd.sample(_UNITS, 2)) + tuple(rnd.sample(_DISTRICTS, rnd.randint(0, 4)))
+        yield LedgerRow(
+            item_code=f"2024-L{index:06d}",
+            seq=index,
+            task_content=rnd.choice(_TASKS) + f"（第{index}项）",
+            goal_text=f"全年目标{goal}{unit}",
+            goal_value=Decimal(goal),
+            unit=unit,
+            lead_unit=rnd.choice(_UNITS),
+            co_units=co,
+            deadline=date(2024, 12, 31) - timedelta(days=rnd.randint(0, 300)),
+            progress=rnd.choice(_PROGRESS).format(v=value, u=unit, p=rnd.randint(0, 100)) * rnd.randint(1, 3),
+            problems=rnd.choice(("", "资金拨付偏慢", "用地指标紧张，部分项目开工滞后")),
+            next_steps=rnd.choice(("", "加大督办力度", "@各区按月报送进度")),
+            status=rnd.choice(LEDGER_STATUSES),
+            reported_value=None if rnd.random() < 0.1 else value,
+            period="2024Q3",
+            version=rnd.randint(0, 5),
+            target_code=f"S{rnd.randint(1, 3)}-T{rnd.randint(1, 9)}",
+            locked=rnd.random() < 0.2,
+        )
+
+
+def make_workbook(count: int, path: Path) -> None:
+    write_ledger_workbook(ledger_rows(count), path, year=2024)
+
+
+def openpyxl_read(path: Path) -> int:
+    """The reference: openpyxl alone, read-only, touching every cell value."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    cells = 0
+    try:
+        for row in book["台帐"].iter_rows(values_only=True):
+            cells += len(row)
+    finally:
+        book.close()
+    return cells
+
+
+def validated_import(path: Path, *, stream: bool = False) -> int:
+    """The full import; with `stream` the rows go to a sink instead of being kept (constant memory)."""
+    received = 0
+
+    def sink(_: LedgerRow) -> None:
+        nonlocal received
+        received += 1
+
+    result = read_ledger_workbook(path, expected_rows_max=50_000, on_row=sink if stream else None)
+    if not result.ok:
+        raise RuntimeError(f"benchmark workbook did not import: {result.errors[:3]}")
+    return received if stream else len(result.rows)
+
+
+def best_of(repeat: int, action: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _child(phase: str, argument: str) -> None:
+    """Run one phase under tracemalloc and print its peak as JSON (called in a fresh interpreter)."""
+    tracemalloc.start()
+    if phase == "openpyxl":
+        openpyxl_read(Path(argument))
+    elif phase == "import":
+        validated_import(Path(argument), stream=True)
+    elif phase == "import_keep":
+        validated_import(Path(argument), stream=False)
+    elif phase == "export":
+        with tempfile.TemporaryDirectory() as folder:
+            make_workbook(int(argument), Path(folder) / "out.xlsx")
+    else:
+        raise SystemExit(f"unknown phase {phase}")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(json.dumps({"peak_bytes": peak}))
+
+
+def peak_memory(phase: str, argument: str) -> float:
+    """Peak traced memory of `phase` in MB, measured in a subprocess."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    completed = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", phase, argument],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    peak: float = json.loads(completed.stdout.strip().splitlines()[-1])["peak_bytes"] / MB
+    return peak
+
+
+def _result(
+    name: str, value: float, unit: str, reference: float | None, goal: str, met: bool | None = None
+) -> dict[str, Any]:
+    ratio = round(value / reference, 3) if reference else None
+    return {
+        "name": name,
+        "value": round(value, 4),
+        "unit": unit,
+        "reference": None if reference is None else round(reference, 4),
+        "ratio": ratio,
+        "goal": goal,
+        "met": True if met is None else met,
+    }
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    """Measure and return one record per figure: name, value, unit, reference, ratio, goal, met."""
+    big, small = (QUICK_ROWS, QUICK_SMALL_ROWS) if quick else (FULL_ROWS, SMALL_ROWS)
+    repeat = 1 if quick else 3
+    tag, small_tag = f"{big // 1000}k", f"{small / 1000:g}k"
+    with tempfile.TemporaryDirectory() as folder:
+        big_path, small_path = Path(folder) / "big.xlsx", Path(folder) / "small.xlsx"
+        export_s = best_of(repeat, lambda: make_workbook(big, big_path))
+        make_workbook(small, small_path)
+        reference_s = best_of(repeat, lambda: openpyxl_read(big_path))
+        import_s = best_of(repeat, lambda: validated_import(big_path))
+        mem_openpyxl = peak_memory("openpyxl", str(big_path))
+        mem_import = peak_memory("import", str(big_path))
+        mem_import_small = peak_memory("import", str(small_path))
+        mem_keep = peak_memory("import_keep", str(big_path))
+        mem_export = peak_memory("export", str(big))
+        mem_export_small = peak_memory("export", str(small))
+        size_mb = big_path.stat().st_size / MB
+    import_ratio = import_s / reference_s
+    import_mem_ratio = mem_import / mem_import_small
+    export_mem_ratio = mem_export / mem_export_small
+    return [
+        _result(f"workbook.openpyxl_read_{tag}", reference_s, "s", None, "reference (read_only, every cell)"),
+        _result(
+            f"workbook.import_{tag}",
+            import_s,
+            "s",
+            reference_s,
+            f"<= {IMPORT_GOAL_RATIO:g}x openpyxl read",
+            import_ratio <= IMPORT_GOAL_RATIO,
+        ),
+        _result(f"workbook.export_{tag}", export_s, "s", None, f"report ({size_mb:.1f} MB file)"),
+        _result(f"workbook.import_peak_mem_{tag}", mem_import, "MB", mem_openpyxl, "report (streamed rows)"),
+        _result(
+            f"workbook.import_peak_mem_ratio_{tag}_vs_{small_tag}",
+            import_mem_ratio,
+            "x",
+            None,
+            f"<= {MEMORY_RATIO_GOAL:g} (constant memory per row)",
+            import_mem_ratio <= MEMORY_RATIO_GOAL,
+        ),
+        _result(
+            f"workbook.import_keep_rows_peak_mem_{tag}",
+            mem_keep,
+            "MB",
+            mem_openpyxl,
+            "report (all rows kept)",
+        ),
+        _result(f"workbook.export_peak_mem_{tag}", mem_export, "MB", None, "report"),
+        _result(
+            f"workbook.export_peak_mem_ratio_{tag}_vs_{small_tag}",
+            export_mem_ratio,
+            "x",
+            None,
+            f"<= {MEMORY_RATIO_GOAL:g} (streamed)",
+            export_mem_ratio <= MEMORY_RATIO_GOAL,
+        ),
+    ]
+
+
+def _table(results: list[dict[str, Any]]) -> str:
+    lines = [f"{'name':<48} {'value':>10} {'unit':<4} {'reference':>10} {'ratio':>7}  {'goal':<36} met"]
+    for r in results:
+        reference = "" if r["reference"] is None else f"{r['reference']:.3f}"
+        ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        lines.append(
+            f"{r['name']:<48} {r['value']:>10.3f} {r['unit']:<4} {reference:>10} {ratio:>7}  {r['goal']:<36} "
+            f"{'yes' if r['met'] else 'NO'}"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        _child(sys.argv[2], sys.argv[3])
+    else:
+        print(_table(run(quick="--quick" in sys.argv)))
