@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Callable, Collection, Iterator
+from itertools import pairwise
 from typing import Any
 
 import openpyxl
@@ -401,10 +402,18 @@ class _Scan:
                     self.on_row(row)
 
     def _duplicates(self) -> list[CellError]:
+        """Rows repeating an earlier row's code: a sort of the hashes first (no dict unless one repeats)."""
+        ordered = sorted(self.code_hashes)
+        repeated = {a for a, b in pairwise(ordered) if a == b}
+        del ordered
+        if not repeated:
+            return []
         first_row: dict[int, int] = {}
         errors = []
         column = COLUMN_BY_FIELD["item_code"].shown
         for code_hash, number in zip(self.code_hashes, self.code_rows, strict=True):
+            if code_hash not in repeated:
+                continue
             first = first_row.setdefault(code_hash, number)
             if first != number:
                 message = f"与第 {first} 行是同一条目（系统编码相同），同一条目只能出现一次。"
