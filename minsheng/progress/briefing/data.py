@@ -73,7 +73,8 @@ class BriefingData:
     `issuer` is the issuing organ (发文机关, printed red at the top); `doc_number` the 发文字号
     ("武民生办〔2024〕3号"); `issued_on` the 成文日期; `period_label` the period ("2024年第三季度");
     `as_of` the date the statuses were judged at. `status_counts` counts targets by status (missing keys are 0).
-    `title` defaults to "关于{period_label}全市保障和改善民生工作进展情况的通报". The 版记 prints `cc` (抄送,
+    `title` defaults to "关于{period_label}全市保障和改善\n民生工作进展情况的通报"; a "\n" marks where the
+    title breaks (GB/T 9704 asks for breaks that keep words whole). The 版记 prints `cc` (抄送,
     may be empty), `printed_by` (印发机关, default the issuer) and `printed_on` (印发日期, default issued_on).
     """
 
@@ -107,7 +108,7 @@ class BriefingData:
     @property
     def resolved_title(self) -> str:
         """The title as printed."""
-        return self.title or f"关于{self.period_label}全市保障和改善民生工作进展情况的通报"
+        return self.title or f"关于{self.period_label}全市保障和改善\n民生工作进展情况的通报"
 
     @property
     def total_targets(self) -> int:

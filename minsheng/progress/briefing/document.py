@@ -93,7 +93,7 @@ def build_briefing_docx(data: BriefingData, path: str | Path) -> Path:
     _colophon(doc, data)
 
     props = doc.core_properties
-    props.title = data.resolved_title
+    props.title = data.resolved_title.replace("\n", "")
     props.author = data.issuer
     props.subject = f"{data.doc_number} {data.period_label}"
     stamp = datetime(data.issued_on.year, data.issued_on.month, data.issued_on.day)
@@ -254,9 +254,14 @@ def _masthead(doc: DocxDocument, data: BriefingData) -> None:
 
 
 def _title(doc: DocxDocument, title: str) -> None:
+    """2号小标宋, centred; a "\n" in the title is a line break (GB/T 9704: break where the sense allows)."""
     paragraph = doc.add_paragraph()
     lay.set_paragraph(paragraph, align=CENTER, line_pt=34, snap_to_grid=False, keep_with_next=True)
-    lay.set_run_font(paragraph.add_run(title), lay.FONT_TITLE, lay.SIZE_2)
+    for n, line in enumerate(title.split("\n")):
+        run = paragraph.add_run(line)
+        lay.set_run_font(run, lay.FONT_TITLE, lay.SIZE_2)
+        if n:
+            run._r.insert(len(run._r) - 1 if len(run._r) else 0, OxmlElement("w:br"))
     _blank(doc, 1)
 
 
@@ -280,13 +285,14 @@ def _heading_1(doc: DocxDocument, text: str) -> None:
     paragraph = doc.add_paragraph()
     lay.set_paragraph(paragraph, align=JUSTIFY, first_line_chars=2, keep_with_next=True)
     lay.set_run_font(paragraph.add_run(text), lay.FONT_HEADING_1, lay.SIZE_3)
-    paragraph.paragraph_format.outline_level = 0
+    lay.outline_level(paragraph, 0)
 
 
 def _heading_2(doc: DocxDocument, text: str) -> None:
     paragraph = doc.add_paragraph()
     lay.set_paragraph(paragraph, align=JUSTIFY, first_line_chars=2, keep_with_next=True)
     lay.set_run_font(paragraph.add_run(text), lay.FONT_HEADING_2, lay.SIZE_3)
+    lay.outline_level(paragraph, 1)
 
 
 def _unit_list(doc: DocxDocument, units: tuple[NamedUnit, ...]) -> None:
@@ -335,47 +341,56 @@ def _signature(doc: DocxDocument, data: BriefingData) -> None:
 def _colophon(doc: DocxDocument, data: BriefingData) -> None:
     """版记 at the foot of the last page: 抄送 (if any), then 印发机关 left and 印发日期 right, between rules.
 
-    First and last rules 0.35 mm (1 pt), the one between 0.25 mm (0.75 pt); 4号仿宋, 左右各空一字. A 印发机关
-    too long to share its line with the date is narrowed (character scaling) rather than wrapped.
+    First and last rules 0.35 mm (1 pt), the one between 0.25 mm (0.75 pt); 4号仿宋, 左右各空一字. The lines
+    sit in a frame anchored to the bottom of the text block. A 印发机关 too long to share its line with the date
+    is narrowed (character scaling) rather than wrapped.
     """
     printed_by = data.printed_by or data.issuer
     printed_on = chinese_date(data.printed_on or data.issued_on) + "印发"
-    cell_margin_pt = 2 * 5.4  # Word's default cell margins, 0.19 cm each side
-    line_width_em = (lay.TEXT_WIDTH_PT - cell_margin_pt) / lay.SIZE_4 - 2  # less 一字 each side
-    rows: list[tuple[str, str, int]] = []
+    line_width_em = lay.TEXT_WIDTH_PT / lay.SIZE_4 - 2  # less 一字 each side
+    rows: list[tuple[str, int]] = []
     if data.cc:
         cc = f"抄送：{data.cc}"
-        rows.append(("cc", cc, max(1, math.ceil(lay.text_width_em(cc) / line_width_em))))
-    rows.append(("printed", printed_by, 1))
-    table = doc.add_table(rows=len(rows), cols=1)
-    # 0.4 mm short of the text width: LibreOffice (before 7.6) imports a floating table as wide as the text
-    # block as an ordinary one, which would leave the 版记 under the signature instead of at the page foot.
-    lay.table_width(table, [lay.TEXT_WIDTH_MM - 0.4])
-    lay.table_borders(table, top=8, bottom=8, inside_h=6, sides=0, inside_v=0)
-    height = sum(lines for _, _, lines in rows) * lay.LINE_PITCH_TWIPS + 40
-    lay.float_to_bottom(table, height)
-    for tr, (kind, text, _) in zip(table.rows, rows, strict=True):
-        paragraph = tr.cells[0].paragraphs[0]
+        rows.append((cc, max(1, math.ceil(lay.text_width_em(cc) / line_width_em))))
+    rows.append((printed_by, 1))
+    # One frame per line, stacked upwards from the bottom edge of the text block. A frame's height: its lines
+    # (exact 28.95 pt each), 1 pt of air above and below the text and the rules it carries.
+    gap_pt = 1
+    heights: list[int] = []
+    for n, (_, lines) in enumerate(rows):
+        rules = (8 if n == 0 else 0) + (8 if n == len(rows) - 1 else 6)
+        heights.append(lines * lay.LINE_PITCH_TWIPS + 2 * gap_pt * 20 + round(rules / 8 * 20))
+    y = lay.TEXT_HEIGHT_TWIPS - sum(heights)
+    for n, ((text, _), height) in enumerate(zip(rows, heights, strict=True)):
+        last = n == len(rows) - 1
+        paragraph = doc.add_paragraph()
+        # 抄送 wraps under the first name after the colon (hanging indent of 3 characters, "抄送：").
         lay.set_paragraph(
             paragraph,
             align=LEFT,
-            left_chars=1,
+            left_chars=1 if last else 4,
+            hanging_chars=0 if last else 3,
             right_chars=1,
             char_pt=lay.SIZE_4,
             snap_to_grid=False,
         )
+        lay.frame_at(paragraph, y)
+        y += height
+        if n == 0:
+            lay.border(paragraph, "top", colour="000000", eighths_pt=8, space_pt=gap_pt)
+        lay.border(paragraph, "bottom", colour="000000", eighths_pt=8 if last else 6, space_pt=gap_pt)
         run = paragraph.add_run(text)
         lay.set_run_font(run, lay.FONT_BODY, lay.SIZE_4)
-        if kind != "printed":
+        if not last:
             continue
         room = line_width_em - lay.text_width_em(printed_on) - 1
         if lay.text_width_em(text) > room:
             lay.set_run_scale(run, int(room / lay.text_width_em(text) * 100))
-        lay.right_tab(paragraph, round((line_width_em + 1) * lay.SIZE_4 * 20))
+        lay.right_tab(paragraph, round(line_width_em * lay.SIZE_4 * 20))
         tab = paragraph.add_run("\t")
         lay.set_run_font(tab, lay.FONT_BODY, lay.SIZE_4)
         lay.set_run_font(paragraph.add_run(printed_on), lay.FONT_BODY, lay.SIZE_4)
-    # A document must end with a paragraph, and LibreOffice anchors a floating table to the one after it.
+    # LibreOffice makes the frame only when an ordinary paragraph follows; Word wants one at the end anyway.
     tail = doc.add_paragraph()
     lay.set_paragraph(tail, line_pt=1, snap_to_grid=False)
 

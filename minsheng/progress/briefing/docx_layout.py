@@ -39,6 +39,7 @@ RED_HEX = "FF0000"
 
 _PT_PER_MM = 72 / 25.4
 TWIPS_PER_MM = 1440 / 25.4
+TEXT_HEIGHT_TWIPS = round(TEXT_HEIGHT_MM * TWIPS_PER_MM)
 TEXT_WIDTH_PT = TEXT_WIDTH_MM * _PT_PER_MM  # 442.2 pt
 LINE_PITCH_PT = TEXT_HEIGHT_MM * _PT_PER_MM / LINES_PER_PAGE  # 28.99 pt; 28.95 pt as twips (579) fits 22
 LINE_PITCH_TWIPS = 579
@@ -112,6 +113,7 @@ def set_paragraph(
     first_line_chars: float = 0,
     left_chars: float = 0,
     right_chars: float = 0,
+    hanging_chars: float = 0,
     char_pt: float = SIZE_3,
     before_pt: float = 0,
     after_pt: float = 0,
@@ -137,7 +139,13 @@ def set_paragraph(
     if ind is None:
         ind = OxmlElement("w:ind")
         p_pr.append(ind)
-    for chars, attr in ((first_line_chars, "firstLine"), (left_chars, "left"), (right_chars, "right")):
+    indents = (
+        (first_line_chars, "firstLine"),
+        (hanging_chars, "hanging"),
+        (left_chars, "left"),
+        (right_chars, "right"),
+    )
+    for chars, attr in indents:
         if chars:
             ind.set(qn(f"w:{attr}Chars"), str(round(chars * 100)))
             ind.set(qn(f"w:{attr}"), str(round(chars * char_pt * 20)))
@@ -227,6 +235,15 @@ def _order_ppr(p_pr: BaseOxmlElement) -> None:
 
 def _order_tblpr(table: Table) -> None:
     _order(table._tbl.tblPr, _TBLPR_RANK)
+
+
+def outline_level(paragraph: Paragraph, level: int) -> None:
+    """Mark a heading for the navigation pane and the table of contents (0 = first level)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    el = OxmlElement("w:outlineLvl")
+    el.set(qn("w:val"), str(level))
+    p_pr.append(el)
+    _order_ppr(p_pr)
 
 
 def border_bottom(paragraph: Paragraph, *, colour: str, eighths_pt: int, space_pt: int) -> None:
@@ -348,6 +365,42 @@ def float_to_bottom(table: Table, height_twips: int) -> None:
     pos.set(qn("w:tblpY"), str(max(0, round(TEXT_HEIGHT_MM * TWIPS_PER_MM) - height_twips)))
     tbl_pr.append(pos)
     _order_tblpr(table)
+
+
+def frame_at(paragraph: Paragraph, y_twips: int) -> None:
+    """Put the paragraph in a frame as wide as the text block, `y_twips` below the top margin.
+
+    Absolute offsets because LibreOffice ignores `yAlign="bottom"`. One paragraph per frame: LibreOffice 7.4
+    drops the frame of consecutive framed paragraphs whose borders differ or use a "between" rule.
+    """
+    p_pr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    frame.set(qn("w:w"), str(round(TEXT_WIDTH_MM * TWIPS_PER_MM)))
+    frame.set(qn("w:wrap"), "around")
+    frame.set(qn("w:vAnchor"), "margin")
+    frame.set(qn("w:hAnchor"), "margin")
+    frame.set(qn("w:xAlign"), "center")
+    frame.set(qn("w:y"), str(max(0, y_twips)))
+    p_pr.append(frame)
+    _order_ppr(p_pr)
+
+
+def border(paragraph: Paragraph, edge: str, *, colour: str, eighths_pt: int, space_pt: int) -> None:
+    """A rule on `edge` ("top" or "bottom") of the paragraph: `eighths_pt` thick (8 = 1 pt)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    bdr = p_pr.find(qn("w:pBdr"))
+    if bdr is None:
+        bdr = OxmlElement("w:pBdr")
+        p_pr.append(bdr)
+    rule = OxmlElement(f"w:{edge}")
+    rule.set(qn("w:val"), "single")
+    rule.set(qn("w:sz"), str(eighths_pt))
+    rule.set(qn("w:space"), str(space_pt))
+    rule.set(qn("w:color"), colour)
+    bdr.append(rule)
+    order = {qn(f"w:{e}"): i for i, e in enumerate(("top", "left", "bottom", "right", "between", "bar"))}
+    _order(bdr, order)
+    _order_ppr(p_pr)
 
 
 def text_width_em(text: str) -> float:
