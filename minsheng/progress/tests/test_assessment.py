@@ -339,3 +339,15 @@ def test_a_better_status_never_lowers_the_achievement_score(
     if before is None or after is None:
         return
     assert (after.score or 0) >= (before.score or 0)
+
+
+def test_the_worked_example_in_the_doc_matches_the_engine() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "domain" / "assessment.md").read_text(encoding="utf-8")
+    full = score_unit(SCHEME, district_a())
+    without_survey = score_unit(SCHEME, district_a(satisfaction=None))
+    assert f"> {full.trail_zh[0]}" in doc
+    assert f"**{full.total:.2f}**" in doc
+    assert f"**{without_survey.total:.2f}**" in doc
+    assert "35.5556 + 20.5556 + 14.0351 + 15.0000 = 85.1462" in doc
