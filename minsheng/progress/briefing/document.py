@@ -208,7 +208,9 @@ def _defaults(doc: DocxDocument) -> None:
     normal.paragraph_format.space_after = Pt(0)
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(lay.CHAR_SPACING_TWIPS))
-    normal.element.get_or_add_rPr().append(spacing)
+    normal_rpr = normal.element.get_or_add_rPr()
+    normal_rpr.append(spacing)
+    lay.order_rpr(normal_rpr)
 
 
 def _page_numbers(doc: DocxDocument) -> None:

@@ -95,6 +95,7 @@ def set_run_font(
         size = OxmlElement("w:szCs")
         r_pr.append(size)
     size.set(qn("w:val"), str(round(size_pt * 2)))
+    order_rpr(r_pr)
 
 
 def set_run_scale(run: Run, percent: int) -> None:
@@ -103,6 +104,7 @@ def set_run_scale(run: Run, percent: int) -> None:
     w = OxmlElement("w:w")
     w.set(qn("w:val"), str(percent))
     r_pr.append(w)
+    order_rpr(r_pr)
 
 
 def set_paragraph(
@@ -196,6 +198,55 @@ _PPR_ORDER = [
     "w:pPrChange",
 ]
 _PPR_RANK = {qn(tag): i for i, tag in enumerate(_PPR_ORDER)}
+
+
+_RPR_ORDER = [
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+]
+_RPR_RANK = {qn(tag): i for i, tag in enumerate(_RPR_ORDER)}
+
+
+def order_rpr(r_pr: BaseOxmlElement) -> None:
+    """Put rPr children in schema order (after appending elements python-docx does not manage)."""
+    _order(r_pr, _RPR_RANK)
 
 
 _TBLPR_ORDER = [

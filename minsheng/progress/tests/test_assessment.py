@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -342,9 +343,9 @@ def test_a_better_status_never_lowers_the_achievement_score(
 
 
 def test_the_worked_example_in_the_doc_matches_the_engine() -> None:
-    from pathlib import Path
-
-    doc = (Path(__file__).resolve().parents[3] / "docs" / "domain" / "assessment.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "domain" / "assessment.md").read_text(
+        encoding="utf-8"
+    )
     full = score_unit(SCHEME, district_a())
     without_survey = score_unit(SCHEME, district_a(satisfaction=None))
     assert f"> {full.trail_zh[0]}" in doc
