@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 PG_URL ?= postgres://postgres@127.0.0.1:5432/minsheng
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: help run test install migrate demo lint typecheck test-sqlite test-postgres browser-deps bench load clean security
+.PHONY: help run test install migrate demo lint typecheck test-sqlite test-postgres browser-deps office-deps bench load clean security
 
 help:
 	@echo "make run    — install, migrate, load Wuhan + demo data, serve http://127.0.0.1:$(PORT)"
@@ -51,11 +51,26 @@ browser-deps:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
 		|| echo "chromium unavailable: browser tests will fail"; }
 
-test-sqlite: install browser-deps
+# LibreOffice Writer (headless) turns the 通报 into PDF; poppler-utils reads it back in the tests; the CJK fonts
+# stand in for the official GB/T 9704 fonts (minsheng/progress/briefing/fontconfig/). Installs only what is missing.
+office-deps:
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -q "AR PL UKai CN" || missing="$$missing fonts-arphic-ukai fonts-arphic-uming"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" != 0 ]; then echo "office-deps: run as root to install:$$missing (the office tests will fail)"; \
+		else echo "installing for the 通报 PDF:$$missing"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+			|| echo "office-deps: install failed; the office tests will fail"; fi; \
+	fi
+
+test-sqlite: install browser-deps office-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m minsheng makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly
 
-test-postgres: install browser-deps
+test-postgres: install browser-deps office-deps
 	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly -m "not sqlite_only"
 
 test: lint typecheck test-sqlite test-postgres

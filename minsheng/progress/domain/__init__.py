@@ -3,6 +3,15 @@
 Start with `evaluate(spec, observations, as_of=...)`; the rules are written up in docs/domain/progress.md.
 """
 
+from .assessment import (
+    AssessmentResults,
+    AssessmentScheme,
+    Component,
+    ComponentScore,
+    UnitAssessment,
+    assess,
+    score_unit,
+)
 from .batch import BatchResult, latest_per_row, pace_batch, running_total_rows, trend_batch
 from .comparators import goal, is_bound_wording, meets
 from .evaluate import combine, evaluate, evaluate_units, forecast_for, target_band
@@ -11,6 +20,8 @@ from .ledger import expected_share, traffic_light
 from .level import TrendInputs, run_trend, trend_inputs
 from .opensdg import TrendResult, growth, status_from_mean_score, trend_progress
 from .pace import PaceResult, pace_progress
+from .ranking import competition_ranks, round_half_up
+from .scorecard import Metric, RankingRow, Scorecard, rank_by, rankings, scorecard, scorecards
 from .series import running_totals, upto, year_values
 from .timeline import days_elapsed, decimal_year, plan_elapsed
 from .types import (
@@ -28,25 +39,38 @@ from .types import (
     TargetSpec,
     label,
 )
+from .unitfacts import TargetFact, UnitFacts
 
 __all__ = [
     "STATUS_BY_CODE",
     "Accumulation",
     "Assessment",
+    "AssessmentResults",
+    "AssessmentScheme",
     "BatchResult",
     "Check",
     "Comparator",
+    "Component",
+    "ComponentScore",
     "Forecast",
     "Lang",
     "Light",
+    "Metric",
     "Observation",
     "PaceResult",
+    "RankingRow",
+    "Scorecard",
     "Status",
+    "TargetFact",
     "TargetKind",
     "TargetSpec",
     "TrendInputs",
     "TrendResult",
+    "UnitAssessment",
+    "UnitFacts",
+    "assess",
     "combine",
+    "competition_ranks",
     "days_elapsed",
     "decimal_year",
     "evaluate",
@@ -63,9 +87,15 @@ __all__ = [
     "pace_batch",
     "pace_progress",
     "plan_elapsed",
+    "rank_by",
+    "rankings",
+    "round_half_up",
     "run_trend",
     "running_total_rows",
     "running_totals",
+    "score_unit",
+    "scorecard",
+    "scorecards",
     "status_from_mean_score",
     "target_band",
     "traffic_light",
