@@ -73,7 +73,7 @@ test-sqlite: install browser-deps office-deps
 test-postgres: install browser-deps office-deps
 	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly -m "not sqlite_only"
 
-test: lint typecheck test-sqlite test-postgres
+test: lint typecheck security test-sqlite test-postgres
 
 # Static security checks: bandit (no medium/high finding) and pip-audit (no fixable vulnerability; prints
 # SKIPPED with the reason when the vulnerability service cannot be reached). Meant to join `make test`.

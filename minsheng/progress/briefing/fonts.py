@@ -4,7 +4,7 @@ The .docx always names the official fonts (an office PC with them installed prin
 they are missing — a server converting to PDF — fontconfig substitutes the fallbacks through the rules in
 `fontconfig/` (generated from `FALLBACKS` below; a test keeps the two in step). Every candidate is a CJK font
 whose ideographs and full-width punctuation are exactly 1 em wide, so a 3号 line still holds 28 characters;
-Latin letters and digits differ in width from the originals (see docs/adr/0006-briefing-font-fallback.md).
+Latin letters and digits differ in width from the originals (see docs/adr/0007-briefing-font-fallback.md).
 """
 
 from __future__ import annotations
