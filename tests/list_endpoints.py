@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from minsheng.org.models import Unit
+from minsheng.policy.models import Policy, PolicySystem, Target, Task
+from minsheng.reporting.models import GoalShare, LedgerItem, LedgerYear
 
 Extract = Callable[[Any], set[str]]  # takes the test client's response
 Seed = Callable[[Unit], None]
@@ -39,6 +41,56 @@ def json_units(field: str) -> Extract:
     return extract
 
 
+def item_units(response: Any) -> set[str]:
+    """Ledger items (api-v1:list_items): every unit an item names, its lead unit and its reporting units."""
+    units: set[str] = set()
+    for item in response.json()["items"]:
+        if item.get("lead_unit"):
+            units.add(str(item["lead_unit"]))
+        units.update(str(code) for code in item.get("reporting_units") or [])
+    return units
+
+
+def seed_ledger_item(unit: Unit) -> None:
+    """A published 2025 ledger item that names `unit` alone: its lead unit, its co-unit and its only goal
+    share. Items are visible through any of the three, so every row a caller gets must be in its subtree."""
+    import datetime as dt
+
+    policy, _ = Policy.objects.get_or_create(
+        code="le-policy", defaults={"title": "列表测试政策", "issuer": "武汉市人民政府"}
+    )
+    system, _ = PolicySystem.objects.get_or_create(policy=policy, code="S1", defaults={"name": "民生保障"})
+    task, _ = Task.objects.get_or_create(
+        policy=policy, code="T1", defaults={"system": system, "number": 1, "title": "任务"}
+    )
+    target, _ = Target.objects.get_or_create(
+        task=task,
+        code="G1",
+        defaults={
+            "indicator": "指标",
+            "comparator": ">=",
+            "value": 1,
+            "unit": "人",
+            "higher_is_better": True,
+            "kind": "level",
+            "deadline": dt.date(2025, 12, 31),
+            "source_sentence": "原文",
+        },
+    )
+    year, _ = LedgerYear.objects.get_or_create(policy=policy, year=2025, defaults={"status": "published"})
+    item = LedgerItem.objects.create(
+        ledger_year=year,
+        target=target,
+        code=f"LE-{unit.code}",
+        title="列表测试事项",
+        lead_unit=unit,
+        deadline=dt.date(2025, 12, 31),
+        value_meaning="level",
+    )
+    item.co_units.add(unit)
+    GoalShare.objects.create(item=item, unit=unit, value=1)
+
+
 @dataclass(frozen=True)
 class ListEndpoint:
     url: str
@@ -49,6 +101,9 @@ class ListEndpoint:
 LIST_ENDPOINTS: dict[str, ListEndpoint] = {
     "org:tree": ListEndpoint("/org/?depth=9", html_units),
     "api-v1:list_units": ListEndpoint("/api/v1/units?limit=1000", json_units("code")),
+    "api-v1:list_items": ListEndpoint(
+        "/api/v1/reporting/items?limit=1000", item_units, seed=seed_ledger_item
+    ),
 }
 
 CATALOG = "the published policy catalog: every signed-in role reads all of it"

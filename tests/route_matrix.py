@@ -16,17 +16,23 @@ Adding a route is one line, e.g.::
 
 where the lambda may use anything (services, model factories) as long as the object belongs to `unit`.
 A URL whose object is not unit-owned (the published policy catalog) is a `Public` entry with a reason.
+
+Screens serve GET unless an entry says otherwise: a POST-only screen (a form action such as
+`reporting:decide`) declares `methods=("POST",)`, so the matrix compares the sibling's object with a missing
+one on the method the view really serves instead of reading a 405 for GET. API methods come from OpenAPI.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from minsheng.accounts.models import User
-from minsheng.org.models import Role, Unit
+from minsheng.org.models import Role, Unit, UnitKind
 from minsheng.policy.models import Policy, PolicySystem, Target, Task
+from minsheng.reporting.models import Evidence, GoalShare, LedgerItem, LedgerYear, Submission
 
 # Roles whose scope is their unit's subtree, and roles that see the whole city.
 SCOPED_ROLES: tuple[str, ...] = (Role.REPORTER, Role.REVIEWER, Role.UNIT_ADMIN)
@@ -37,6 +43,10 @@ ALL_ROLES: tuple[str, ...] = (*CITYWIDE_ROLES, *SCOPED_ROLES, *ADMIN_ROLES)
 HOME_UNIT = "420102"  # 江岸区: where unit-scoped callers sit
 SIBLING_UNIT = "420106"  # 武昌区: the sibling whose objects they must not see
 CITY_UNIT = "420100"
+
+LEDGER_YEAR = 2025
+PERIOD = "2025Q1"  # a quarter of LEDGER_YEAR: ledger items here report quarterly
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @dataclass
@@ -95,6 +105,117 @@ class World:
         )
         return target
 
+    # --- reporting -------------------------------------------------------------------------------------
+
+    @property
+    def department(self) -> Unit:
+        """A city department (neither the caller's unit nor the sibling) that leads the ledger items."""
+        if "department" not in self.cache:
+            self.cache["department"] = Unit.objects.create(
+                code="420100RM", name="矩阵测试局", kind=UnitKind.DEPARTMENT, parent=self.units[CITY_UNIT]
+            )
+        dept: Unit = self.cache["department"]
+        return dept
+
+    def ledger_year(self) -> LedgerYear:
+        """The published LEDGER_YEAR ledger of the test policy (city-wide: every signed-in role reads it)."""
+        if "ledger_year" not in self.cache:
+            policy = self.target_led_by(self.department).task.policy
+            self.cache["ledger_year"] = LedgerYear.objects.create(
+                policy=policy, year=LEDGER_YEAR, status="published"
+            )
+        year: LedgerYear = self.cache["ledger_year"]
+        return year
+
+    def _item(self, code: str) -> LedgerItem:
+        import datetime as dt
+
+        item, _ = LedgerItem.objects.get_or_create(
+            ledger_year=self.ledger_year(),
+            code=code,
+            defaults={
+                "target": self.target_led_by(self.department),
+                "title": "矩阵测试事项",
+                "goal_value": 10,
+                "comparator": ">=",
+                "unit_label": "人",
+                "lead_unit": self.department,
+                "deadline": dt.date(LEDGER_YEAR, 12, 31),
+                "frequency": "quarterly",
+                "value_meaning": "period_amount",
+            },
+        )
+        return item
+
+    def item_reported_by(self, unit: Unit) -> LedgerItem:
+        """A ledger item of `unit` alone: led by the department, its goal split to `unit` only."""
+        item = self._item(f"RM-{unit.code}")
+        GoalShare.objects.get_or_create(item=item, unit=unit, defaults={"value": 10})
+        return item
+
+    def split_item(self, unit: Unit) -> LedgerItem:
+        """One item led by the department and split to several districts (as 城镇新增就业): `unit` gets a
+        share. Both the caller's unit and the sibling report on it, so the caller sees the item itself and
+        only the unit in the URL or the report separates its own report from the sibling's."""
+        item = self._item("RM-SPLIT")
+        GoalShare.objects.get_or_create(item=item, unit=unit, defaults={"value": 5})
+        return item
+
+    def report_kwargs(self, unit: Unit) -> dict[str, Any]:
+        """The report slot (item, unit, period) that `unit` fills in on the split item."""
+        return {"pk": self.split_item(unit).pk, "unit_code": unit.code, "period_key": PERIOD}
+
+    def submission(self, unit: Unit) -> Submission:
+        """`unit`'s draft report on the split item for PERIOD, saved by its reporter."""
+        from minsheng.reporting.services import SubmissionInput, submission_save_draft
+
+        key = f"submission:{unit.code}"
+        if key not in self.cache:
+            sub, _hints = submission_save_draft(
+                actor=self.user_in(unit, Role.REPORTER),
+                item=self.split_item(unit),
+                unit=unit,
+                period_key=PERIOD,
+                data=SubmissionInput(value="3", progress="矩阵测试"),
+                lock_version=None,
+            )
+            self.cache[key] = sub
+        sub_: Submission = self.cache[key]
+        return sub_
+
+    def evidence(self, unit: Unit) -> Evidence:
+        """A PDF attached to `unit`'s draft report by its reporter.
+
+        The file is written where the download view reads it (settings.PRIVATE_MEDIA_ROOT) and removed
+        again when this World is dropped (at the latest when the interpreter exits).
+        """
+        import io
+        import weakref
+
+        from minsheng.reporting.services import evidence_add, evidence_path
+
+        key = f"evidence:{unit.code}"
+        if key not in self.cache:
+            evidence = evidence_add(
+                actor=self.user_in(unit, Role.REPORTER),
+                submission=self.submission(unit),
+                name="佐证.pdf",
+                size=len(PDF),
+                stream=io.BytesIO(PDF),
+            )
+            weakref.finalize(self, _remove_file, str(evidence_path(evidence)))
+            self.cache[key] = evidence
+        found: Evidence = self.cache[key]
+        return found
+
+
+def _remove_file(path: str) -> None:
+    from pathlib import Path
+
+    Path(path).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # the two-letter bucket, if nothing else is in it
+        Path(path).parent.rmdir()
+
 
 Factory = Callable[[World, Unit], dict[str, Any]]
 
@@ -106,7 +227,8 @@ class Scoped:
     factory: Factory
     citywide: int = 200  # what city-wide roles get for the sibling's object (GET)
     own_ok: tuple[str, ...] = SCOPED_ROLES  # roles that must get 200 for their own unit's object (GET)
-    body: Callable[[World, Unit], dict[str, Any]] | None = None  # JSON body for non-GET API methods
+    body: Callable[[World, Unit], dict[str, Any]] | None = None  # JSON body for non-GET methods
+    methods: tuple[str, ...] | None = None  # a screen's methods when not GET (e.g. ("POST",)); API: OpenAPI
 
 
 @dataclass(frozen=True)
@@ -116,6 +238,7 @@ class Public:
     factory: Factory
     reason: str
     admins: int = 200
+    methods: tuple[str, ...] | None = None  # a screen's methods when not GET; only GET is checked for 200
 
 
 @dataclass(frozen=True)
@@ -141,7 +264,43 @@ def _policy(w: World, unit: Unit) -> dict[str, Any]:
     return {"code": w.target_led_by(unit).task.policy.code}
 
 
+def _ledger_year(w: World, unit: Unit) -> dict[str, Any]:
+    return {"year": w.ledger_year().year}
+
+
+def _item(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": w.item_reported_by(unit).pk}
+
+
+def _report(w: World, unit: Unit) -> dict[str, Any]:
+    return w.report_kwargs(unit)
+
+
+def _submission(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": w.submission(unit).pk}
+
+
+def _submission_api(w: World, unit: Unit) -> dict[str, Any]:
+    return {"submission_id": w.submission(unit).pk}
+
+
+def _evidence(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": w.evidence(unit).pk}
+
+
 CATALOG = "the policy catalog is the published policy text; every signed-in role reads it"
+LEDGER = (
+    "a published ledger year is the city's annual task ledger, not a unit's: every signed-in role opens the "
+    "year (its items are filtered by scope); drafts are the office's and answer 404 to everyone else"
+)
+LEDGER_PUBLISH = (
+    "publishing acts on the city-wide ledger year, not on a unit's object; only the office may publish "
+    "(services refuse everyone else: reporting/tests/test_services.py::test_only_the_office_sets_up_a_year)"
+)
+# The report form and its two form actions are the reporter's write screens: a city-wide reader sees the
+# sibling's report through reporting:submission, not through the form (can_report → 404 for them).
+REPORT_SLOT_CITYWIDE = 404
+POST = ("POST",)
 
 # One line per route name ("namespace:name"). Keep it sorted by app.
 ROUTES: dict[str, Entry] = {
@@ -152,6 +311,18 @@ ROUTES: dict[str, Entry] = {
     "policy:target": Public(_target, CATALOG),
     "api-v1:get_target": Public(_target, CATALOG),
     "api-v1:get_policy": Public(_policy, CATALOG),
+    # reporting: ledger years are city-wide; items, report slots, submissions and evidence belong to units
+    "reporting:ledger_year": Public(_ledger_year, LEDGER),
+    "reporting:ledger_publish": Public(_ledger_year, LEDGER_PUBLISH, methods=POST),
+    "reporting:item": Scoped(_item),
+    "reporting:report": Scoped(_report, citywide=REPORT_SLOT_CITYWIDE, own_ok=(Role.REPORTER,)),
+    "reporting:report_draft": Scoped(_report, methods=POST),
+    "reporting:evidence_upload": Scoped(_report, methods=POST),
+    "reporting:submission": Scoped(_submission),
+    "reporting:decide": Scoped(_submission, methods=POST),
+    "reporting:correct": Scoped(_submission, methods=POST),
+    "reporting:evidence": Scoped(_evidence),
+    "api-v1:get_submission": Scoped(_submission_api),
 }
 
 # Rules for whole namespaces, by prefix of the route name.

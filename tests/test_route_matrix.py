@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def methods_for(route: Route) -> list[str]:
-    return api_methods(route)
+    """Screens declare their methods in the registry (POST-only forms); API routes read them from OpenAPI."""
+    declared = getattr(rm.entry_for(route.name), "methods", None)
+    return list(declared) if declared else api_methods(route)
 
 
 def missing_kwargs(route: Route) -> dict[str, Any]:

@@ -85,7 +85,9 @@ def api_list_operations() -> list[Route]:
         get = openapi()["paths"].get(route.openapi_path, {}).get("get")
         if not get:
             continue
-        content = get.get("responses", {}).get("200", {}).get("content", {})
+        content = (get.get("responses", {}).get(200) or get.get("responses", {}).get("200") or {}).get(
+            "content", {}
+        )
         schema = _resolve_ref(content.get("application/json", {}).get("schema", {}))
         if schema.get("type") == "array" or "items" in schema.get("properties", {}):
             out.append(route)

@@ -193,7 +193,7 @@ def submit_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
 
 
 @router.get(
-    "/submissions/{submission_id}", response=SubmissionOut, summary="One submission (404 outside scope)"
+    "/submissions/{int:submission_id}", response=SubmissionOut, summary="One submission (404 outside scope)"
 )
 def get_submission(request: HttpRequest, submission_id: int) -> Submission:
     return get_submission_for_user_or_404(request.user, submission_id)
