@@ -4,6 +4,14 @@ Start with `evaluate(spec, observations, as_of=...)`; the rules are written up i
 """
 
 from .batch import BatchResult, latest_per_row, pace_batch, running_total_rows, trend_batch
+from .batch_kinds import (
+    YearsResult,
+    annual_batch,
+    annual_change_batch,
+    bound_batch,
+    meets_batch,
+    single_unit_batch,
+)
 from .comparators import goal, is_bound_wording, meets
 from .evaluate import combine, evaluate, evaluate_units, forecast_for, target_band
 from .forecast import linear_forecast
@@ -46,6 +54,10 @@ __all__ = [
     "TargetSpec",
     "TrendInputs",
     "TrendResult",
+    "YearsResult",
+    "annual_batch",
+    "annual_change_batch",
+    "bound_batch",
     "combine",
     "days_elapsed",
     "decimal_year",
@@ -60,12 +72,14 @@ __all__ = [
     "latest_per_row",
     "linear_forecast",
     "meets",
+    "meets_batch",
     "pace_batch",
     "pace_progress",
     "plan_elapsed",
     "run_trend",
     "running_total_rows",
     "running_totals",
+    "single_unit_batch",
     "status_from_mean_score",
     "target_band",
     "traffic_light",
