@@ -64,9 +64,11 @@ def test_bound_batch_equals_evaluate(comparator: Comparator, latest: float, valu
         hold=True,
     )
     a = evaluate(spec, [Observation(date(2023, 12, 31), latest)], as_of=date(2024, 6, 30))
+    g = goal(spec)
+    assert g is not None
     res = bound_batch(
         latest=[latest],
-        goal=goal(spec),
+        goal=g,
         higher_is_better=hib,
         strict=is_strict(spec),
         value_max=np.nan if vmax is None else vmax,
