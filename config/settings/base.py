@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "minsheng.audit",
     "minsheng.org",
     "minsheng.policy",
+    "minsheng.progress",
     "minsheng.web",
     "minsheng.demo",
 ]
