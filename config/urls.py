@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("minsheng.accounts.urls")),
     path("org/", include("minsheng.org.urls")),
     path("catalog/", include("minsheng.policy.urls")),
+    path("progress/", include("minsheng.progress.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -5,91 +5,206 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
-        ('policy', '0001_initial'),
+        ("org", "0001_initial"),
+        ("policy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_end', models.DateField(verbose_name='数据期末')),
-                ('value', models.FloatField(verbose_name='数值')),
-                ('accumulation', models.CharField(choices=[('running_total', '累计数'), ('per_period', '当期数'), ('level', '水平值')], default='level', max_length=16, verbose_name='口径')),
-                ('source_kind', models.CharField(choices=[('real', '公开数据'), ('reported', '填报数据'), ('synthetic', '模拟数据')], max_length=16, verbose_name='来源类型')),
-                ('source_ref', models.CharField(blank=True, help_text='网址，或 submission:123', max_length=300, verbose_name='来源')),
-                ('source_note', models.TextField(blank=True, verbose_name='原文摘录')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='审定时间')),
-                ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='应报日期')),
-                ('target', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='policy.target', verbose_name='目标')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_end", models.DateField(verbose_name="数据期末")),
+                ("value", models.FloatField(verbose_name="数值")),
+                (
+                    "accumulation",
+                    models.CharField(
+                        choices=[("running_total", "累计数"), ("per_period", "当期数"), ("level", "水平值")],
+                        default="level",
+                        max_length=16,
+                        verbose_name="口径",
+                    ),
+                ),
+                (
+                    "source_kind",
+                    models.CharField(
+                        choices=[("real", "公开数据"), ("reported", "填报数据"), ("synthetic", "模拟数据")],
+                        max_length=16,
+                        verbose_name="来源类型",
+                    ),
+                ),
+                (
+                    "source_ref",
+                    models.CharField(
+                        blank=True, help_text="网址，或 submission:123", max_length=300, verbose_name="来源"
+                    ),
+                ),
+                ("source_note", models.TextField(blank=True, verbose_name="原文摘录")),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="审定时间")),
+                ("reported_at", models.DateTimeField(blank=True, null=True, verbose_name="报送时间")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="应报日期")),
+                (
+                    "target",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to="policy.target",
+                        verbose_name="目标",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observations",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '进展数据',
-                'verbose_name_plural': '进展数据',
-                'indexes': [models.Index(fields=['target', 'unit', 'period_end', 'value'], name='progress_obs_series')],
-                'constraints': [models.UniqueConstraint(fields=('target', 'unit', 'period_end'), name='progress_obs_one_per_period')],
+                "verbose_name": "进展数据",
+                "verbose_name_plural": "进展数据",
+                "indexes": [
+                    models.Index(fields=["target", "unit", "period_end", "value"], name="progress_obs_series")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("target", "unit", "period_end"), name="progress_obs_one_per_period"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TargetShare',
+            name="TargetShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.FloatField(verbose_name='分解目标值')),
-                ('source_kind', models.CharField(choices=[('real', '公开数据'), ('reported', '填报数据'), ('synthetic', '模拟数据')], max_length=16, verbose_name='来源类型')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('target', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='policy.target')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='target_shares', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.FloatField(verbose_name="分解目标值")),
+                (
+                    "source_kind",
+                    models.CharField(
+                        choices=[("real", "公开数据"), ("reported", "填报数据"), ("synthetic", "模拟数据")],
+                        max_length=16,
+                        verbose_name="来源类型",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "target",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="policy.target",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="target_shares",
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '分解目标',
-                'verbose_name_plural': '分解目标',
-                'constraints': [models.UniqueConstraint(fields=('target', 'unit'), name='progress_share_one_per_unit')],
+                "verbose_name": "分解目标",
+                "verbose_name_plural": "分解目标",
+                "constraints": [
+                    models.UniqueConstraint(fields=("target", "unit"), name="progress_share_one_per_unit")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TargetStatus',
+            name="TargetStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='评估日期')),
-                ('status', models.CharField(choices=[('achieved', '已达标'), ('on_track', '进展顺利'), ('needs_acceleration', '需加快'), ('limited', '进展有限'), ('deterioration', '倒退'), ('not_assessable', '无法评估')], max_length=24, verbose_name='状态')),
-                ('status_code', models.SmallIntegerField(help_text='0 无法评估 … 5 已达标 (Status.code)')),
-                ('score', models.FloatField(blank=True, null=True, verbose_name='得分')),
-                ('ratio', models.FloatField(blank=True, null=True)),
-                ('latest_value', models.FloatField(blank=True, null=True, verbose_name='最新值')),
-                ('latest_on', models.DateField(blank=True, null=True, verbose_name='数据日期')),
-                ('running_total', models.FloatField(blank=True, null=True, verbose_name='累计值')),
-                ('expected_value', models.FloatField(blank=True, null=True, verbose_name='应达到值')),
-                ('share_met', models.FloatField(blank=True, null=True)),
-                ('target_value', models.FloatField(blank=True, null=True, verbose_name='目标值')),
-                ('forecast_on', models.DateField(blank=True, null=True)),
-                ('forecast_value', models.FloatField(blank=True, null=True, verbose_name='预测值')),
-                ('forecast_lower', models.FloatField(blank=True, null=True)),
-                ('forecast_upper', models.FloatField(blank=True, null=True)),
-                ('forecast_level', models.FloatField(blank=True, null=True)),
-                ('forecast_probability', models.FloatField(blank=True, null=True)),
-                ('forecast_method', models.CharField(blank=True, max_length=64)),
-                ('method', models.CharField(max_length=96, verbose_name='方法')),
-                ('explanation_zh', models.TextField(blank=True)),
-                ('explanation_en', models.TextField(blank=True)),
-                ('flags', models.CharField(blank=True, max_length=200)),
-                ('source_kind', models.CharField(blank=True, max_length=16)),
-                ('exact', models.BooleanField(default=True)),
-                ('computed_at', models.DateTimeField()),
-                ('target', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='statuses', to='policy.target')),
-                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='target_statuses', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="评估日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("achieved", "已达标"),
+                            ("on_track", "进展顺利"),
+                            ("needs_acceleration", "需加快"),
+                            ("limited", "进展有限"),
+                            ("deterioration", "倒退"),
+                            ("not_assessable", "无法评估"),
+                        ],
+                        max_length=24,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("status_code", models.SmallIntegerField(help_text="0 无法评估 … 5 已达标 (Status.code)")),
+                ("score", models.FloatField(blank=True, null=True, verbose_name="得分")),
+                ("ratio", models.FloatField(blank=True, null=True)),
+                ("latest_value", models.FloatField(blank=True, null=True, verbose_name="最新值")),
+                ("latest_on", models.DateField(blank=True, null=True, verbose_name="数据日期")),
+                ("running_total", models.FloatField(blank=True, null=True, verbose_name="累计值")),
+                ("expected_value", models.FloatField(blank=True, null=True, verbose_name="应达到值")),
+                ("share_met", models.FloatField(blank=True, null=True)),
+                ("target_value", models.FloatField(blank=True, null=True, verbose_name="目标值")),
+                ("forecast_on", models.DateField(blank=True, null=True)),
+                ("forecast_value", models.FloatField(blank=True, null=True, verbose_name="预测值")),
+                ("forecast_lower", models.FloatField(blank=True, null=True)),
+                ("forecast_upper", models.FloatField(blank=True, null=True)),
+                ("forecast_level", models.FloatField(blank=True, null=True)),
+                ("forecast_probability", models.FloatField(blank=True, null=True)),
+                ("forecast_method", models.CharField(blank=True, max_length=64)),
+                ("method", models.CharField(max_length=96, verbose_name="方法")),
+                ("explanation_zh", models.TextField(blank=True)),
+                ("explanation_en", models.TextField(blank=True)),
+                ("flags", models.CharField(blank=True, max_length=200)),
+                ("source_kind", models.CharField(blank=True, max_length=16)),
+                ("exact", models.BooleanField(default=True)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "target",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="statuses",
+                        to="policy.target",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="target_statuses",
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目标状态',
-                'verbose_name_plural': '目标状态',
-                'indexes': [models.Index(fields=['unit', 'as_of'], name='progress_status_unit_asof')],
-                'constraints': [models.UniqueConstraint(fields=('target', 'as_of', 'unit'), name='progress_status_one_per_date')],
+                "verbose_name": "目标状态",
+                "verbose_name_plural": "目标状态",
+                "indexes": [models.Index(fields=["unit", "as_of"], name="progress_status_unit_asof")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("target", "as_of", "unit"), name="progress_status_one_per_date"
+                    )
+                ],
             },
         ),
     ]
