@@ -33,8 +33,8 @@ SOURCE_NOTE = "演示用模拟数据，并非真实统计 · synthetic demo valu
 QUARTERS = [date(2020, 12, 31)] + [
     date(y, m, 30 if m in (6, 9) else 31) for y in range(2021, 2026) for m in (3, 6, 9, 12)
 ]
-# Half-year snapshots make the TargetStatus history behind "behind since …" on the lagging list.
-SNAPSHOTS = [date(y, m, 30 if m == 6 else 31) for y in range(2021, 2026) for m in (6, 12)]
+# Year-end snapshots make the TargetStatus history behind "behind since …" on the lagging list.
+SNAPSHOTS = [date(y, 12, 31) for y in range(2021, 2026)]
 PROFILES = ("ahead", "on_pace", "behind", "deteriorating")
 PROFILE_WEIGHTS = (0.35, 0.3, 0.23, 0.12)
 # How far along its required path a series gets by the deadline, per profile.

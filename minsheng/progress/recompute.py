@@ -515,17 +515,6 @@ def _result(
     )  # fmt: skip
 
 
-def _no_spec(
-    ps: PairSpecs, status: NDArray[np.int8], score: FloatArray, ratio: FloatArray, methods: list[str]
-) -> None:
-    # A count total not split to the unit: judged as "cannot be assessed" (see specs.unit_spec).
-    status[ps.nospec] = Status.NOT_ASSESSABLE.code
-    score[ps.nospec] = np.nan
-    ratio[ps.nospec] = np.nan
-    for i in np.flatnonzero(ps.nospec).tolist():
-        methods[i] = "no-share"
-
-
 def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     """Level targets to reach and service circles: Open SDG on (base, latest) per series."""
     n = len(ps.pairs)
@@ -563,19 +552,29 @@ def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     status, score = res.status.copy(), res.score.copy()
     ratio = np.where(status == Status.ACHIEVED.code, np.nan, res.ratio)
     flags = [""] * n
+    out_of_range = np.zeros(n, dtype=np.bool_)
     if circle.any():
+        # level.assess_trend: a circle's values must all be shares 0–1, else it cannot be assessed.
         ci = np.flatnonzero(circle & has)
         lo, hi = seeks.range_stats(ps.pairs.take(ci), None, as_of, what="minmax", workers=workers)
-        bad = ci[(lo < 0) | (hi > 1)]
-        status[bad], score[bad], ratio[bad] = Status.NOT_ASSESSABLE.code, np.nan, np.nan
-        for i in bad.tolist():
-            flags[i] = "coverage_out_of_range"
+        out_of_range[ci[(lo < 0) | (hi > 1)]] = True
+        status[out_of_range], score[out_of_range], ratio[out_of_range] = (
+            Status.NOT_ASSESSABLE.code,
+            np.nan,
+            np.nan,
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip((cy - b_year) / (ty - b_year), 0.0, 1.0)
-        expected = np.where(~np.isnan(tgt) & (ty > b_year), b_val + (tgt - b_val) * share, np.nan)
+        expected = np.where(
+            ~np.isnan(tgt) & (ty > b_year) & ~out_of_range, b_val + (tgt - b_val) * share, np.nan
+        )
     methods: list[str] = []
-    base_dates = _dates(np.where(from_obs, b_day, np.nan))
+    base_dates = _dates(np.where(from_obs & ~out_of_range, b_day, np.nan))
     for i in range(n):
+        if out_of_range[i]:
+            methods.append("circle-coverage")
+            flags[i] = "coverage_out_of_range"
+            continue
         if circle[i]:
             name = "circle-coverage"
         else:
@@ -626,6 +625,33 @@ def _elapsed_share(plan_start: Sequence[date], deadline: Sequence[date], on_year
     return out
 
 
+def _latest_any(
+    ps: PairSpecs, as_of: date, workers: int, need: NDArray[np.bool_] | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Each series' last observation up to `as_of`, whatever its date (only for `need` rows when given)."""
+    n = len(ps.pairs)
+    day, val = _empty(n), _empty(n)
+    idx = np.arange(n) if need is None else np.flatnonzero(need)
+    if len(idx):
+        d, v, _ = seeks.one_end(ps.pairs.take(idx), None, as_of, workers=workers)
+        day[idx], val[idx] = d, v
+    return day, val
+
+
+def _nospec_rows(
+    ps: PairSpecs, out: dict[str, Any], any_day: FloatArray, any_val: FloatArray, methods: list[str]
+) -> None:
+    """A count total not split to the unit: "cannot be assessed", showing its latest value as reported."""
+    m = ps.nospec
+    out["status"][m] = Status.NOT_ASSESSABLE.code
+    for name in ("score", "ratio", "running_total", "expected", "share_met"):
+        out[name][m] = np.nan
+    out["latest_value"][m] = any_val[m]
+    out["latest_day"][m] = any_day[m]
+    for i in np.flatnonzero(m).tolist():
+        methods[i] = "no-share"
+
+
 def batch_cumulative(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     """Totals over the plan period against time-elapsed progress (序时进度)."""
     n = len(ps.pairs)
@@ -639,23 +665,35 @@ def batch_cumulative(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
         if len(ppi):
             s, _ = seeks.range_stats(ps.pairs.take(ppi), start, as_of, workers=workers)
             total[ppi] = np.round(s, 9)
-    has = ~np.isnan(l_day)
+    since_start = ~np.isnan(l_day)
+    # Series whose values all predate the plan: "no data" (or, without a split, their latest value).
+    any_day, any_val = _latest_any(ps, as_of, workers, need=~since_start)
+    any_day[since_start], any_val[since_start] = l_day[since_start], l_val[since_start]
     share = _elapsed_share(ps.plan_start, ps.deadline, decimal_years(l_day))
     res = pace_batch(
         total=total, target=ps.goal, elapsed_share=share, higher_is_better=ps.hib, strict=ps.strict
     )
-    status, score, ratio = res.status.copy(), res.score.copy(), res.ratio.copy()
     methods = [
-        ("range" if status[i] == Status.ACHIEVED.code else "range+cumulative-elapsed")
+        ("range" if res.status[i] == Status.ACHIEVED.code else "range+cumulative-elapsed")
         if ps.comparator[i] == Comparator.RANGE
         else "cumulative-elapsed"
         for i in range(n)
     ]
-    _no_spec(ps, status, score, ratio, methods)
-    expected = np.where(ps.nospec, np.nan, ps.goal * np.clip(share, 0.0, 1.0))
+    out: dict[str, Any] = {
+        "status": np.where(since_start, res.status, Status.NOT_ASSESSABLE.code).astype(np.int8),
+        "score": res.score.copy(),
+        "ratio": res.ratio.copy(),
+        "running_total": total,
+        "expected": ps.goal * np.clip(share, 0.0, 1.0),
+        "share_met": _empty(n),
+        "latest_value": total.copy(),
+        "latest_day": l_day.copy(),
+    }
+    _nospec_rows(ps, out, any_day, any_val, methods)
     return _result(
-        ps, has, status, score, ratio, total, l_day, running_total=total, expected=expected, methods=methods
-    )
+        ps, ~np.isnan(any_day), out["status"], out["score"], out["ratio"], out["latest_value"], out["latest_day"],
+        running_total=out["running_total"], expected=out["expected"], methods=methods,
+    )  # fmt: skip
 
 
 def _year_columns(
@@ -687,8 +725,9 @@ def batch_annual(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     """Every-year targets: the share of completed plan years met."""
     n = len(ps.pairs)
     out = _BatchAccumulator(ps)
-    _, _, per_period = seeks.one_end(ps.pairs, None, as_of, with_accumulation=True, workers=workers)
-    l_any, _, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
+    any_day, any_val, per_period = seeks.one_end(
+        ps.pairs, None, as_of, with_accumulation=True, workers=workers
+    )
     for (start, deadline), idx in _groups(list(zip(ps.plan_start, ps.deadline, strict=True))).items():
         years = range(start.year, deadline.year + 1)
         values, days = _year_columns(ps, idx, years, as_of, per_period[idx], workers)
@@ -705,8 +744,12 @@ def batch_annual(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
         out.put(idx, res.result.status, res.result.score, res.result.ratio, res.latest_value, last_day,
                 expected=res.expected_value, share_met=res.share_met)  # fmt: skip
     methods = ["annual-share"] * n
-    _no_spec(ps, out.status, out.score, out.ratio, methods)
-    return out.result(~np.isnan(l_any), methods)
+    arrays: dict[str, Any] = {
+        "status": out.status, "score": out.score, "ratio": out.ratio, "running_total": _empty(n),
+        "expected": out.expected, "share_met": out.share_met, "latest_value": out.latest, "latest_day": out.day,
+    }  # fmt: skip
+    _nospec_rows(ps, arrays, any_day, any_val, methods)
+    return out.result(~np.isnan(any_day), methods)
 
 
 _CHANGE_KIND = {Comparator.GT: 1, Comparator.LE: 2, Comparator.LT: 3}
@@ -751,7 +794,8 @@ def batch_per_unit(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     share = _elapsed_share(ps.plan_start, ps.deadline, on)
     res = single_unit_batch(met=met, elapsed_share=share)
     return _result(
-        ps, ~np.isnan(l_day), res.status, res.score, res.ratio, l_val, l_day,
+        # Like kinds.assess_per_unit, the verdict is about the unit meeting it; no "latest value" is quoted.
+        ps, ~np.isnan(l_day), res.status, res.score, res.ratio, _empty(n), _empty(n),
         expected=np.clip(share, 0.0, 1.0), share_met=met.astype(np.float64), methods=["per-unit-share"] * n,
     )  # fmt: skip
 
