@@ -216,7 +216,7 @@ def shares_rows(targets: list[Any], comm_ids: list[int]) -> list[tuple[int, int,
     from minsheng.progress.specs import is_intensive
 
     rng = np.random.default_rng(11)
-    rows = []
+    rows: list[tuple[int, int, float]] = []
     for t in targets:
         if t.kind in (TargetKind.CUMULATIVE, TargetKind.ANNUAL) and not is_intensive(t):
             values = float(t.value) / 3300 * rng.uniform(0.8, 1.2, len(comm_ids))
