@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("catalog/", include("minsheng.policy.urls")),
     path("reporting/", include("minsheng.reporting.urls")),
     path("audit/", include("minsheng.audit.urls")),
+    path("progress/", include("minsheng.progress.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

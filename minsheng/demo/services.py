@@ -19,6 +19,7 @@ from minsheng.org.services import (
 from minsheng.policy.models import Policy
 from minsheng.policy.services import WUHAN_CATALOG, policy_load_file
 
+from .progress_data import progress_demo_load
 from .reporting_history import reporting_demo_load
 
 SAMPLE_UNITS = Path(__file__).resolve().parent / "data" / "sample_streets_communities.csv"
@@ -101,3 +102,17 @@ def demo_load() -> list[tuple[str, str, str]] | None:
         logins = _create_users()
         reporting_demo_load(policy)
         return logins
+    """Load everything the demo needs. Returns the demo logins, or None when they were already loaded.
+
+    Each step does nothing when its data is there: the units, catalog and users; then the synthetic progress
+    history and its statuses (`progress_data.progress_demo_load`), so an older demo database gains it too.
+    """
+    logins = None
+    if not demo_is_loaded():
+        with transaction.atomic():
+            units_load_reference(actor=None, text=REFERENCE_UNITS.read_text(encoding="utf-8"))
+            units_import_csv(actor=None, text=SAMPLE_UNITS.read_text(encoding="utf-8"), synthetic=True)
+            policy_load_file(actor=None, path=WUHAN_CATALOG)
+            logins = _create_users()
+    progress_demo_load()
+    return logins

@@ -13,6 +13,14 @@ from .assessment import (
     score_unit,
 )
 from .batch import BatchResult, latest_per_row, pace_batch, running_total_rows, trend_batch
+from .batch_kinds import (
+    YearsResult,
+    annual_batch,
+    annual_change_batch,
+    bound_batch,
+    meets_batch,
+    single_unit_batch,
+)
 from .comparators import goal, is_bound_wording, meets
 from .evaluate import combine, evaluate, evaluate_units, forecast_for, target_band
 from .forecast import linear_forecast
@@ -68,7 +76,11 @@ __all__ = [
     "TrendResult",
     "UnitAssessment",
     "UnitFacts",
+    "YearsResult",
+    "annual_batch",
+    "annual_change_batch",
     "assess",
+    "bound_batch",
     "combine",
     "competition_ranks",
     "days_elapsed",
@@ -84,6 +96,7 @@ __all__ = [
     "latest_per_row",
     "linear_forecast",
     "meets",
+    "meets_batch",
     "pace_batch",
     "pace_progress",
     "plan_elapsed",
@@ -96,6 +109,7 @@ __all__ = [
     "score_unit",
     "scorecard",
     "scorecards",
+    "single_unit_batch",
     "status_from_mean_score",
     "target_band",
     "traffic_light",

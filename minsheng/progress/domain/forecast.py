@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -48,7 +49,7 @@ def linear_forecast(
     s = math.sqrt(float((residuals**2).sum()) / dof)
     projected = intercept + slope * at
     se = s * math.sqrt(1 + 1 / n + (at - x_mean) ** 2 / sxx)
-    half = float(stats.t.ppf(0.5 + level / 2, dof)) * se
+    half = t_quantile(0.5 + level / 2, dof) * se
     probability = None if band is None else _mass(band, projected, se, dof)
     return Forecast(
         on=on,
@@ -60,6 +61,12 @@ def linear_forecast(
         method=f"ols-linear-trend, {round(level * 100)}% PI",
         n=n,
     )
+
+
+@lru_cache(maxsize=256)
+def t_quantile(q: float, dof: int) -> float:
+    """Student-t quantile, cached: a city recompute asks for the same few (level, dof) pairs thousands of times."""
+    return float(stats.t.ppf(q, dof))
 
 
 def _mass(band: Band, centre: float, se: float, dof: int) -> float:

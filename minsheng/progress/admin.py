@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Observation, TargetShare, TargetStatus
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("target", "unit", "period_end", "value", "accumulation", "source_kind")
+    list_filter = ("source_kind", "accumulation")
+    search_fields = ("target__code", "unit__code", "source_ref")
+    raw_id_fields = ("target", "unit")
+    list_select_related = ("target", "unit")
+
+
+@admin.register(TargetShare)
+class TargetShareAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("target", "unit", "value", "source_kind")
+    raw_id_fields = ("target", "unit")
+
+
+@admin.register(TargetStatus)
+class TargetStatusAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("target", "unit", "as_of", "status", "score", "exact")
+    list_filter = ("as_of", "status", "exact")
+    raw_id_fields = ("target", "unit")
+    list_select_related = ("target", "unit")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:  # computed rows only
+        return False

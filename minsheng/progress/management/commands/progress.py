@@ -1,0 +1,95 @@
+"""`minsheng progress …`: judge one series by hand, report every target as of a date, or recompute statuses.
+
+    minsheng progress evaluate --base-year 2015 --base 100 --current-year 2020 --current 110 \\
+        --target-year 2030 --target 130 --higher-is-better
+    minsheng progress --as-of 2024-12-31 --format json      (or --format table; --unit 420102 for a district)
+    minsheng progress recompute --as-of 2024-12-31          (refresh the cached TargetStatus rows)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from minsheng.org.models import Unit, UnitKind
+from minsheng.progress.domain.cli import build_evaluate_parser, run_evaluate
+from minsheng.progress.selectors import report_rows
+from minsheng.progress.services import progress_recompute
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text!r} · dates are YYYY-MM-DD") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "目标进展：逐个判定、按日期报告全部目标、重算状态。Progress: evaluate one series, report, recompute."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", default="", help="report date YYYY-MM-DD (default: today)")
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument("--unit", default="", help="unit code (default: the city)")
+        sub = parser.add_subparsers(dest="action")
+        evaluate = sub.add_parser("evaluate", help="Open SDG measure of one series (prints JSON)")
+        build_evaluate_parser(evaluate)
+        recompute = sub.add_parser("recompute", help="recompute and store every TargetStatus as of a date")
+        recompute.add_argument("--as-of", dest="recompute_as_of", required=True)
+        recompute.add_argument(
+            "--exact-depth", type=int, default=1, help="units at this depth or above get sentences"
+        )
+        recompute.add_argument("--workers", type=int, default=None)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options.get("action")
+        if action == "evaluate":
+            self.stdout.write(json.dumps(run_evaluate(argparse.Namespace(**options)), ensure_ascii=False))
+            return
+        if action == "recompute":
+            result = progress_recompute(
+                actor=None,
+                as_of=_date(options["recompute_as_of"]),
+                exact_max_depth=options["exact_depth"],
+                workers=options["workers"],
+            )
+            self.stdout.write(
+                f"已重算 {result.as_of}：{result.exact_rows} 条（市、区）+ {result.batch_rows} 条（街道、社区），"
+                f"用时 {result.seconds:.2f} 秒 · recomputed"
+            )
+            return
+        as_of = _date(options["as_of"]) if options["as_of"] else date.today()
+        unit = None
+        if options["unit"]:
+            unit = Unit.objects.exclude(kind=UnitKind.DEPARTMENT).filter(code=options["unit"]).first()
+            if unit is None:
+                raise CommandError(f"没有这个单位：{options['unit']} · no such unit")
+        rows = report_rows(as_of=as_of, unit=unit)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        self._table(rows)
+
+    def _table(self, rows: list[dict[str, Any]]) -> None:
+        def fmt(v: Any) -> str:
+            if v is None:
+                return "—"
+            if isinstance(v, float):
+                return f"{v:,.2f}"
+            return str(v)
+
+        self.stdout.write(
+            f"{'编号':<10} {'状态':<6} {'最新值':>12} {'累计':>10} {'应达到':>10} {'预测':>10}  指标"
+        )
+        for r in rows:
+            forecast = r["forecast"]["value"] if r["forecast"] else None
+            self.stdout.write(
+                f"{r['code']:<10} {r['status_zh']:<6} {fmt(r['latest_value']):>12} {fmt(r['running_total']):>10} "
+                f"{fmt(r['expected_value']):>10} {fmt(forecast):>10}  {r['indicator']}"
+            )

@@ -1,0 +1,148 @@
+"""The facts the engine judges (Observation), the targets split to units (TargetShare), the cached verdicts
+(TargetStatus). See docs/adr/0005-observation-fact-table.md."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.org.models import Unit
+from minsheng.policy.models import Target
+
+from .domain import Status
+
+
+class SourceKind(models.TextChoices):
+    """Where a value comes from. A series (target, unit) is either synthetic or not: the first real or reported
+    value for it replaces its synthetic placeholders (services.observation_upsert)."""
+
+    REAL = "real", _("公开数据")
+    REPORTED = "reported", _("填报数据")
+    SYNTHETIC = "synthetic", _("模拟数据")
+
+
+class AccumulationKind(models.TextChoices):
+    """How a value is counted: a running total since plan start (累计数), a period's own amount (当期数), or a
+    level (水平值: a rate, a stock, a coverage share)."""
+
+    RUNNING_TOTAL = "running_total", _("累计数")
+    PER_PERIOD = "per_period", _("当期数")
+    LEVEL = "level", _("水平值")
+
+
+STATUS_CHOICES = [(s.value, s.label("zh")) for s in Status]
+
+
+class Observation(models.Model):
+    """One approved value of a target for a unit, dated on the last day of the period it describes.
+
+    The city's own figures are stored against the city unit. `value` is a float because the engine computes
+    in floats; the reported text is kept in `source_note` when exactness matters for display.
+    """
+
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="observations", db_index=False, verbose_name=_("目标")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="observations", verbose_name=_("单位")
+    )
+    period_end = models.DateField(_("数据期末"))
+    value = models.FloatField(_("数值"))
+    accumulation = models.CharField(
+        _("口径"), max_length=16, choices=AccumulationKind.choices, default=AccumulationKind.LEVEL
+    )
+    source_kind = models.CharField(_("来源类型"), max_length=16, choices=SourceKind.choices)
+    source_ref = models.CharField(
+        _("来源"), max_length=300, blank=True, help_text=_("网址，或 submission:123")
+    )
+    source_note = models.TextField(_("原文摘录"), blank=True)
+    approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    due_on = models.DateField(_("应报日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("进展数据")
+        verbose_name_plural = _("进展数据")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("target", "unit", "period_end"), name="progress_obs_one_per_period"
+            )
+        ]
+        indexes = [
+            # Covering index: "latest / base value of a series as of a date" is an index-only seek, and a
+            # series' history an index-only range scan (services.progress_recompute, the drill-down).
+            models.Index(fields=("target", "unit", "period_end", "value"), name="progress_obs_series")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}@{self.unit_id} {self.period_end}: {self.value}"
+
+
+class TargetShare(models.Model):
+    """A target split to a unit (分解目标): the district's part of a city total, e.g. 8.5万人 of 110万人."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="shares", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="target_shares")
+    value = models.FloatField(_("分解目标值"))
+    source_kind = models.CharField(_("来源类型"), max_length=16, choices=SourceKind.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("分解目标")
+        verbose_name_plural = _("分解目标")
+        constraints = [models.UniqueConstraint(fields=("target", "unit"), name="progress_share_one_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}@{self.unit_id} = {self.value}"
+
+
+class TargetStatus(models.Model):
+    """The engine's verdict on a target (or a unit's share of it) as of a date, kept as history.
+
+    Rows for the city and the districts come from the per-series engine (with sentence and forecast);
+    rows below district level come from the numpy batch path (`exact` False: numbers without a sentence,
+    which the unit page produces on demand).
+    """
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="statuses", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="target_statuses", db_index=False)
+    as_of = models.DateField(_("评估日期"))
+    status = models.CharField(_("状态"), max_length=24, choices=STATUS_CHOICES)
+    status_code = models.SmallIntegerField(help_text="0 无法评估 … 5 已达标 (Status.code)")
+    score = models.FloatField(_("得分"), null=True, blank=True)
+    ratio = models.FloatField(null=True, blank=True)
+    latest_value = models.FloatField(_("最新值"), null=True, blank=True)
+    latest_on = models.DateField(_("数据日期"), null=True, blank=True)
+    running_total = models.FloatField(_("累计值"), null=True, blank=True)
+    expected_value = models.FloatField(_("应达到值"), null=True, blank=True)
+    share_met = models.FloatField(null=True, blank=True)
+    target_value = models.FloatField(_("目标值"), null=True, blank=True)
+    forecast_on = models.DateField(null=True, blank=True)
+    forecast_value = models.FloatField(_("预测值"), null=True, blank=True)
+    forecast_lower = models.FloatField(null=True, blank=True)
+    forecast_upper = models.FloatField(null=True, blank=True)
+    forecast_level = models.FloatField(null=True, blank=True)
+    forecast_probability = models.FloatField(null=True, blank=True)
+    forecast_method = models.CharField(max_length=64, blank=True)
+    method = models.CharField(_("方法"), max_length=96)
+    explanation_zh = models.TextField(blank=True)
+    explanation_en = models.TextField(blank=True)
+    flags = models.CharField(max_length=200, blank=True)
+    source_kind = models.CharField(max_length=16, blank=True)
+    exact = models.BooleanField(default=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("目标状态")
+        verbose_name_plural = _("目标状态")
+        constraints = [
+            models.UniqueConstraint(fields=("target", "as_of", "unit"), name="progress_status_one_per_date")
+        ]
+        indexes = [models.Index(fields=("unit", "as_of"), name="progress_status_unit_asof")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}@{self.unit_id} {self.as_of}: {self.status}"
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)

@@ -1,0 +1,865 @@
+"""Compute every TargetStatus row for an as-of date (no writes; services.progress_recompute persists them).
+
+Two paths, one set of rules:
+
+- exact: the city and the districts/zones (depth ≤ `exact_max_depth`). Their observations are loaded
+  (≈ 70 targets × 18 units × a few dozen values) and judged one series at a time by `domain.evaluate`, which
+  also writes the sentence an official reads and the forecast.
+- batch: every unit below (streets, communities — 3,300 of them in Wuhan). Each series is reduced by index
+  seeks (`seeks.py`) to the few numbers its rule needs (latest value, base value, running total, year-end
+  values), then judged in numpy by `trend_batch`, `pace_batch` and the batch twins of the other rules.
+  These rows carry the numbers without a sentence; the unit page asks the engine for the sentence on demand.
+  Forecasts are made for exact rows only (a forecast needs the whole series).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from minsheng.org.models import Unit, UnitKind
+from minsheng.policy.models import Policy, Target
+
+from . import seeks
+from .domain import (
+    STATUS_BY_CODE,
+    Accumulation,
+    Assessment,
+    Comparator,
+    Observation,
+    Status,
+    TargetKind,
+    TargetSpec,
+    annual_batch,
+    annual_change_batch,
+    bound_batch,
+    decimal_year,
+    evaluate,
+    meets_batch,
+    pace_batch,
+    single_unit_batch,
+    trend_batch,
+)
+from .domain.comparators import goal, is_strict
+from .models import AccumulationKind, SourceKind
+from .models import Observation as ObservationRow
+from .specs import UnitSpec, spec_for, unit_spec
+
+FloatArray = NDArray[np.float64]
+
+COLUMNS = (
+    "target_id",
+    "unit_id",
+    "as_of",
+    "status",
+    "status_code",
+    "score",
+    "ratio",
+    "latest_value",
+    "latest_on",
+    "running_total",
+    "expected_value",
+    "share_met",
+    "target_value",
+    "forecast_on",
+    "forecast_value",
+    "forecast_lower",
+    "forecast_upper",
+    "forecast_level",
+    "forecast_probability",
+    "forecast_method",
+    "method",
+    "explanation_zh",
+    "explanation_en",
+    "flags",
+    "source_kind",
+    "exact",
+    "computed_at",
+)
+Row = tuple[Any, ...]
+
+
+@dataclass
+class Series:
+    """One (target, unit) series as loaded for the exact path."""
+
+    observations: list[Observation] = field(default_factory=list)
+    accumulation: str = AccumulationKind.LEVEL
+    sources: set[str] = field(default_factory=set)
+
+    def engine_accumulation(self) -> Accumulation:
+        return (
+            Accumulation.PER_PERIOD
+            if self.accumulation == AccumulationKind.PER_PERIOD
+            else Accumulation.RUNNING_TOTAL
+        )
+
+    def source_kind(self) -> str:
+        for kind in (SourceKind.REAL, SourceKind.REPORTED, SourceKind.SYNTHETIC):
+            if kind in self.sources:
+                return str(kind)
+        return ""
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: int
+    code: str
+    name: str
+    depth: int
+    kind: str
+    area_type: str
+
+
+def applicable_units(target: Target, units: Iterable[UnitInfo]) -> list[UnitInfo]:
+    """The units a one-per-unit target counts (每个区 → the 13 districts; 各中心城区 → the 7 central ones)."""
+    districts = [u for u in units if u.kind == UnitKind.DISTRICT]
+    if "central" in target.applies_to:
+        return [u for u in districts if u.area_type == "central"]
+    return districts
+
+
+def _nan_none(x: float | None) -> float | None:
+    if x is None:
+        return None
+    f = float(x)
+    return None if math.isnan(f) else f
+
+
+def target_value(spec: TargetSpec | None) -> float | None:
+    """The value the chart draws as the target line: the goal, or a circle's formed share."""
+    if spec is None:
+        return None
+    if spec.kind == TargetKind.CIRCLE:
+        return spec.formed_share
+    return goal(spec)
+
+
+def assessment_row(
+    target_id: int,
+    unit_id: int,
+    as_of: date,
+    a: Assessment,
+    spec: TargetSpec | None,
+    source_kind: str,
+    computed_at: datetime,
+) -> Row:
+    f = a.forecast
+    return (
+        target_id,
+        unit_id,
+        as_of,
+        str(a.status),
+        a.status.code,
+        a.score,
+        a.ratio,
+        a.latest_value,
+        a.latest_on,
+        a.running_total,
+        a.expected_value,
+        a.share_met,
+        target_value(spec),
+        f.on if f else None,
+        f.projected if f else None,
+        f.lower if f else None,
+        f.upper if f else None,
+        f.level if f else None,
+        f.probability if f else None,
+        f.method if f else "",
+        a.method[:96],
+        a.explanation_zh,
+        a.explanation_en,
+        ",".join(a.flags)[:200],
+        source_kind,
+        True,
+        computed_at,
+    )
+
+
+def no_spec_assessment(us: UnitSpec, latest: Observation | None) -> Assessment:
+    return Assessment(
+        status=Status.NOT_ASSESSABLE,
+        method="no-share",
+        explanation_zh=us.reason_zh,
+        explanation_en=us.reason_en,
+        latest_value=latest.value if latest else None,
+        latest_on=latest.on if latest else None,
+        flags=("no_share",),
+    )
+
+
+# --------------------------------------------------------------------------------------------- exact path
+
+
+def load_series(
+    target_ids: Sequence[int], unit_ids: Sequence[int], as_of: date
+) -> dict[tuple[int, int], Series]:
+    """Every observation of the given units up to `as_of`, grouped by series (one query)."""
+    out: dict[tuple[int, int], Series] = defaultdict(Series)
+    rows = (
+        ObservationRow.objects.filter(
+            unit_id__in=list(unit_ids), target_id__in=list(target_ids), period_end__lte=as_of
+        )
+        .order_by("target_id", "unit_id", "period_end")
+        .values_list("target_id", "unit_id", "period_end", "value", "accumulation", "source_kind")
+    )
+    for t, u, on, value, acc, source in rows.iterator(chunk_size=20_000):
+        s = out[(t, u)]
+        s.observations.append(Observation(on, value))
+        s.accumulation = acc
+        s.sources.add(source)
+    return dict(out)
+
+
+def evaluate_series(
+    target: Target,
+    policy: Policy,
+    unit: UnitInfo,
+    series: Series | None,
+    share: float | None,
+    *,
+    is_city: bool,
+    as_of: date,
+    per_unit_data: Mapping[str, Sequence[Observation]] | None = None,
+) -> tuple[Assessment, TargetSpec | None]:
+    """The engine's verdict for one target at one unit (the city's own goal, or the unit's share)."""
+    acc = series.engine_accumulation() if series else Accumulation.RUNNING_TOTAL
+    city = spec_for(target, policy, acc)
+    obs = series.observations if series else []
+    if is_city:
+        if city.kind == TargetKind.PER_UNIT:
+            return evaluate(city, per_unit_data or {}, as_of=as_of), city
+        return evaluate(city, obs, as_of=as_of), city
+    us = unit_spec(city, target, share)
+    if us.spec is None:
+        return no_spec_assessment(us, obs[-1] if obs else None), None
+    if us.spec.kind == TargetKind.PER_UNIT:
+        return evaluate(us.spec, {unit.name: obs}, as_of=as_of), us.spec
+    return evaluate(us.spec, obs, as_of=as_of), us.spec
+
+
+def exact_rows(
+    targets: Sequence[Target],
+    policies: Mapping[int, Policy],
+    units: Sequence[UnitInfo],
+    shares: Mapping[tuple[int, int], float],
+    *,
+    as_of: date,
+    computed_at: datetime,
+) -> list[Row]:
+    """Rows for the city (every target) and the given districts (where they have data or a share)."""
+    city = next((u for u in units if u.depth == 0), None)
+    if city is None:
+        return []
+    data = load_series([t.id for t in targets], [u.id for u in units], as_of)
+    by_code = {u.id: u for u in units}
+    rows: list[Row] = []
+    for target in targets:
+        policy = policies[target.task.policy_id]
+        per_unit_data = None
+        if target.kind == TargetKind.PER_UNIT:
+            # Keyed by name: the sentence lists the units still missing ("未达标：江岸区、…").
+            per_unit_data = {
+                u.name: (data[(target.id, u.id)].observations if (target.id, u.id) in data else [])
+                for u in applicable_units(target, units)
+            }
+        series = data.get((target.id, city.id))
+        a, spec = evaluate_series(
+            target, policy, city, series, None, is_city=True, as_of=as_of, per_unit_data=per_unit_data
+        )
+        rows.append(
+            assessment_row(
+                target.id, city.id, as_of, a, spec, series.source_kind() if series else "", computed_at
+            )
+        )
+        wanted = {u for (t, u) in data if t == target.id} | {u for (t, u) in shares if t == target.id}
+        if per_unit_data is not None:
+            wanted |= {u.id for u in applicable_units(target, units)}
+        for unit_id in sorted(wanted - {city.id}):
+            unit = by_code.get(unit_id)
+            if unit is None:
+                continue
+            series = data.get((target.id, unit_id))
+            a, spec = evaluate_series(
+                target, policy, unit, series, shares.get((target.id, unit_id)), is_city=False, as_of=as_of
+            )
+            rows.append(
+                assessment_row(
+                    target.id, unit_id, as_of, a, spec, series.source_kind() if series else "", computed_at
+                )
+            )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------- batch path
+
+
+@cache
+def _decimal_year_of_ordinal(ordinal: int) -> float:
+    return decimal_year(date.fromordinal(ordinal))
+
+
+def decimal_years(ordinals: FloatArray) -> FloatArray:
+    """`decimal_year` of each date ordinal (NaN stays NaN); computed once per distinct date."""
+    out = np.full(ordinals.shape, np.nan)
+    ok = ~np.isnan(ordinals)
+    if ok.any():
+        uniq, inv = np.unique(ordinals[ok].astype(np.int64), return_inverse=True)
+        out[ok] = np.array([_decimal_year_of_ordinal(int(d)) for d in uniq])[inv]
+    return out
+
+
+def _dates(ordinals: FloatArray) -> list[date | None]:
+    cache_: dict[int, date] = {}
+    out: list[date | None] = []
+    for d in ordinals.tolist():
+        if d != d:  # NaN
+            out.append(None)
+        else:
+            key = int(d)
+            if key not in cache_:
+                cache_[key] = date.fromordinal(key)
+            out.append(cache_[key])
+    return out
+
+
+def _year_done(as_of: date) -> int:
+    return as_of.year if as_of >= date(as_of.year, 12, 31) else as_of.year - 1
+
+
+@dataclass
+class BatchRows:
+    """Columns of batch rows (aligned arrays) for one rule."""
+
+    target_ids: NDArray[np.int64]
+    unit_ids: NDArray[np.int64]
+    status: NDArray[np.int8]
+    score: FloatArray
+    ratio: FloatArray
+    latest_value: FloatArray
+    latest_day: FloatArray
+    running_total: FloatArray
+    expected: FloatArray
+    share_met: FloatArray
+    target_value: FloatArray
+    methods: list[str]
+    flags: list[str]
+
+    def rows(self, as_of: date, computed_at: datetime) -> Iterator[Row]:
+        lists = [
+            a.tolist()
+            for a in (
+                self.score,
+                self.ratio,
+                self.latest_value,
+                self.running_total,
+                self.expected,
+                self.share_met,
+                self.target_value,
+            )
+        ]
+        cols = [[None if v != v else v for v in col] for col in lists]
+        days = _dates(self.latest_day)
+        statuses = [str(STATUS_BY_CODE[c]) for c in self.status.tolist()]
+        for i, (t, u, code) in enumerate(
+            zip(self.target_ids.tolist(), self.unit_ids.tolist(), self.status.tolist(), strict=True)
+        ):
+            yield (
+                t, u, as_of, statuses[i], code, cols[0][i], cols[1][i], cols[2][i], days[i], cols[3][i],
+                cols[4][i], cols[5][i], cols[6][i], None, None, None, None, None, None, "",
+                self.methods[i], "", "", self.flags[i], "", False, computed_at,
+            )  # fmt: skip
+
+
+@dataclass
+class PairSpecs:
+    """Per-pair spec attributes, from the target's spec with the unit's share applied."""
+
+    pairs: seeks.Pairs
+    kind: list[str]
+    goal: FloatArray
+    value_max: FloatArray
+    hib: NDArray[np.bool_]
+    strict: NDArray[np.bool_]
+    hold: NDArray[np.bool_]
+    hold_range: NDArray[np.bool_]
+    baseline_value: FloatArray
+    baseline_year: NDArray[np.int64]
+    plan_start: list[date]
+    deadline: list[date]
+    formed_share: FloatArray
+    limit: FloatArray
+    comparator: list[str]
+    nospec: NDArray[np.bool_]
+
+    def take(self, idx: NDArray[np.int64]) -> PairSpecs:
+        il = idx.tolist()
+        return PairSpecs(
+            self.pairs.take(idx), [self.kind[i] for i in il], self.goal[idx], self.value_max[idx], self.hib[idx],
+            self.strict[idx], self.hold[idx], self.hold_range[idx], self.baseline_value[idx], self.baseline_year[idx],
+            [self.plan_start[i] for i in il], [self.deadline[i] for i in il], self.formed_share[idx], self.limit[idx],
+            [self.comparator[i] for i in il], self.nospec[idx],
+        )  # fmt: skip
+
+
+def pair_specs(
+    targets: Sequence[Target],
+    policies: Mapping[int, Policy],
+    unit_ids: Sequence[int],
+    shares: Mapping[tuple[int, int], float],
+) -> PairSpecs:
+    """Every (target, unit) pair, target-major, with the attributes of the spec its unit is judged against.
+
+    Built per target and repeated over the units, then the pairs with a TargetShare get the share as goal
+    (specs.unit_spec, vectorised).
+    """
+    n_u, n_t = len(unit_ids), len(targets)
+    t_ids = np.repeat(np.array([t.id for t in targets], dtype=np.int64), n_u)
+    u_ids = np.tile(np.array(unit_ids, dtype=np.int64), n_t)
+    per: dict[str, list[Any]] = defaultdict(list)
+    for target in targets:
+        city = spec_for(target, policies[target.task.policy_id])
+        us = unit_spec(city, target, None)
+        s = us.spec or city
+        g = goal(s)
+        per["kind"].append(str(s.kind))
+        per["goal"].append(np.nan if g is None else g)
+        per["value_max"].append(np.nan if s.value_max is None else s.value_max)
+        per["hib"].append(s.higher_is_better)
+        per["strict"].append(is_strict(s))
+        per["hold"].append(s.hold)
+        per["hold_range"].append(s.hold and s.comparator == Comparator.RANGE)
+        per["baseline_value"].append(np.nan if s.baseline_value is None else s.baseline_value)
+        per["baseline_year"].append(s.baseline_year)
+        per["plan_start"].append(s.plan_start)
+        per["deadline"].append(s.deadline)
+        per["formed_share"].append(s.formed_share)
+        per["limit"].append(np.nan if s.limit is None else s.limit)
+        per["comparator"].append(str(s.comparator))
+        per["nospec"].append(us.spec is None)
+
+    def rep(name: str, dtype: Any) -> NDArray[Any]:
+        return np.repeat(np.array(per[name], dtype=dtype), n_u)
+
+    def rep_list(name: str) -> list[Any]:
+        return [v for v in per[name] for _ in range(n_u)]
+
+    ps = PairSpecs(
+        seeks.Pairs(t_ids, u_ids), rep_list("kind"), rep("goal", np.float64), rep("value_max", np.float64),
+        rep("hib", np.bool_), rep("strict", np.bool_), rep("hold", np.bool_), rep("hold_range", np.bool_),
+        rep("baseline_value", np.float64), rep("baseline_year", np.int64), rep_list("plan_start"),
+        rep_list("deadline"), rep("formed_share", np.float64), rep("limit", np.float64), rep_list("comparator"),
+        rep("nospec", np.bool_),
+    )  # fmt: skip
+    if shares and n_u:
+        t_pos = {t.id: i for i, t in enumerate(targets)}
+        u_pos = {u: i for i, u in enumerate(unit_ids)}
+        hits = [(t_pos[t] * n_u + u_pos[u], v) for (t, u), v in shares.items() if t in t_pos and u in u_pos]
+        if hits:
+            idx = np.array([h[0] for h in hits], dtype=np.int64)
+            ps.goal[idx] = np.array([h[1] for h in hits], dtype=np.float64)
+            ps.value_max[idx] = np.nan
+            ps.hold_range[idx] = False
+            ps.nospec[idx] = False
+            for i in idx.tolist():
+                if ps.comparator[i] == Comparator.RANGE:
+                    ps.comparator[i] = str(Comparator.GE if ps.hib[i] else Comparator.LE)
+                    ps.strict[i] = False
+    return ps
+
+
+def _groups(values: Sequence[Any]) -> dict[Any, NDArray[np.int64]]:
+    out: dict[Any, list[int]] = defaultdict(list)
+    for i, v in enumerate(values):
+        out[v].append(i)
+    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+
+
+def _empty(n: int) -> FloatArray:
+    return np.full(n, np.nan)
+
+
+def _result(
+    ps: PairSpecs,
+    keep: NDArray[np.bool_],
+    status: NDArray[np.int8],
+    score: FloatArray,
+    ratio: FloatArray,
+    latest_value: FloatArray,
+    latest_day: FloatArray,
+    *,
+    running_total: FloatArray | None = None,
+    expected: FloatArray | None = None,
+    share_met: FloatArray | None = None,
+    target_value: FloatArray | None = None,
+    methods: Sequence[str],
+    flags: Sequence[str] | None = None,
+) -> BatchRows:
+    n = len(ps.pairs)
+    idx = np.flatnonzero(keep)
+    il = idx.tolist()
+    return BatchRows(
+        ps.pairs.target_ids[idx], ps.pairs.unit_ids[idx], status[idx], score[idx], ratio[idx], latest_value[idx],
+        latest_day[idx], (running_total if running_total is not None else _empty(n))[idx],
+        (expected if expected is not None else _empty(n))[idx], (share_met if share_met is not None else _empty(n))[idx],
+        (target_value if target_value is not None else ps.goal)[idx], [methods[i] for i in il],
+        [(flags[i] if flags is not None else "") for i in il],
+    )  # fmt: skip
+
+
+def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+    """Level targets to reach and service circles: Open SDG on (base, latest) per series."""
+    n = len(ps.pairs)
+    l_day, l_val, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
+    has = ~np.isnan(l_day)
+    b_day, b_val = _empty(n), ps.baseline_value.copy()
+    b_year = np.where(~np.isnan(ps.baseline_value), ps.baseline_year.astype(np.float64), np.nan)
+    for by, idx in _groups(ps.baseline_year.tolist()).items():
+        need = idx[np.isnan(ps.baseline_value[idx]) & has[idx]]
+        if not len(need):
+            continue
+        end = min(date(by, 12, 31), as_of)
+        if end >= date(by, 1, 1):
+            d, v, _ = seeks.one_end(ps.pairs.take(need), date(by, 1, 1), end, workers=workers)
+            b_day[need], b_val[need] = d, v
+        missing = need[np.isnan(b_day[need])]
+        if len(missing) and as_of > date(by, 12, 31):
+            d, v, _ = seeks.one_end(
+                ps.pairs.take(missing), date(by + 1, 1, 1), as_of, last=False, workers=workers
+            )
+            b_day[missing], b_val[missing] = d, v
+    from_obs = ~np.isnan(b_day)
+    fallback = has & np.isnan(b_val)
+    b_day[fallback], b_val[fallback] = l_day[fallback], l_val[fallback]
+    from_obs |= fallback
+    b_year = np.where(from_obs, decimal_years(b_day), b_year)
+    cy = decimal_years(l_day)
+    ty = decimal_years(np.array([d.toordinal() for d in ps.deadline], dtype=np.float64))
+    circle = np.array([k == TargetKind.CIRCLE for k in ps.kind], dtype=np.bool_)
+    tgt = np.where(circle, ps.formed_share, ps.goal)
+    res = trend_batch(
+        base_year=b_year, base=b_val, current_year=cy, current=l_val, target_year=ty, target=tgt,
+        higher_is_better=ps.hib, limit=ps.limit, strict=ps.strict,
+    )  # fmt: skip
+    status, score = res.status.copy(), res.score.copy()
+    ratio = np.where(status == Status.ACHIEVED.code, np.nan, res.ratio)
+    flags = [""] * n
+    out_of_range = np.zeros(n, dtype=np.bool_)
+    if circle.any():
+        # level.assess_trend: a circle's values must all be shares 0–1, else it cannot be assessed.
+        ci = np.flatnonzero(circle & has)
+        lo, hi = seeks.range_stats(ps.pairs.take(ci), None, as_of, what="minmax", workers=workers)
+        out_of_range[ci[(lo < 0) | (hi > 1)]] = True
+        status[out_of_range], score[out_of_range], ratio[out_of_range] = (
+            Status.NOT_ASSESSABLE.code,
+            np.nan,
+            np.nan,
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.clip((cy - b_year) / (ty - b_year), 0.0, 1.0)
+        expected = np.where(
+            ~np.isnan(tgt) & (ty > b_year) & ~out_of_range, b_val + (tgt - b_val) * share, np.nan
+        )
+    methods: list[str] = []
+    base_dates = _dates(np.where(from_obs & ~out_of_range, b_day, np.nan))
+    for i in range(n):
+        if out_of_range[i]:
+            methods.append("circle-coverage")
+            flags[i] = "coverage_out_of_range"
+            continue
+        if circle[i]:
+            name = "circle-coverage"
+        else:
+            name = "opensdg-cagr" if not math.isnan(tgt[i]) else "opensdg-method1"
+            if ps.comparator[i] == Comparator.RANGE:
+                name = "range" if status[i] == Status.ACHIEVED.code else f"range+{name}"
+        if base_dates[i] is not None:
+            name += f"[base=observation {base_dates[i]}]"
+            flags[i] = ",".join(f for f in (flags[i], "base_from_observation") if f)
+        methods.append(name)
+    return _result(
+        ps,
+        has,
+        status,
+        score,
+        ratio,
+        l_val,
+        l_day,
+        expected=expected,
+        target_value=tgt,
+        methods=methods,
+        flags=flags,
+    )
+
+
+def batch_bound(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+    """Ceilings and floors to hold: the latest value against the bound."""
+    l_day, l_val, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
+    res = bound_batch(
+        latest=l_val, goal=ps.goal, higher_is_better=ps.hib, strict=ps.strict, value_max=ps.value_max,
+        hold_range=ps.hold_range,
+    )  # fmt: skip
+    expected = np.where(ps.hold_range, np.nan, ps.goal)
+    return _result(
+        ps, ~np.isnan(l_day), res.status, res.score, res.ratio, l_val, l_day, expected=expected,
+        methods=["bound"] * len(ps.pairs),
+    )  # fmt: skip
+
+
+def _elapsed_share(plan_start: Sequence[date], deadline: Sequence[date], on_years: FloatArray) -> FloatArray:
+    # timeline.plan_elapsed, vectorised with the same float operations.
+    start = decimal_years(
+        np.array([(d - timedelta(days=1)).toordinal() for d in plan_start], dtype=np.float64)
+    )
+    total = decimal_years(np.array([d.toordinal() for d in deadline], dtype=np.float64)) - start
+    elapsed = np.minimum(np.maximum(on_years - start, 0.0), total)
+    out: FloatArray = elapsed / total
+    return out
+
+
+def _latest_any(
+    ps: PairSpecs, as_of: date, workers: int, need: NDArray[np.bool_] | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Each series' last observation up to `as_of`, whatever its date (only for `need` rows when given)."""
+    n = len(ps.pairs)
+    day, val = _empty(n), _empty(n)
+    idx = np.arange(n) if need is None else np.flatnonzero(need)
+    if len(idx):
+        d, v, _ = seeks.one_end(ps.pairs.take(idx), None, as_of, workers=workers)
+        day[idx], val[idx] = d, v
+    return day, val
+
+
+def _nospec_rows(
+    ps: PairSpecs, out: dict[str, Any], any_day: FloatArray, any_val: FloatArray, methods: list[str]
+) -> None:
+    """A count total not split to the unit: "cannot be assessed", showing its latest value as reported."""
+    m = ps.nospec
+    out["status"][m] = Status.NOT_ASSESSABLE.code
+    for name in ("score", "ratio", "running_total", "expected", "share_met"):
+        out[name][m] = np.nan
+    out["latest_value"][m] = any_val[m]
+    out["latest_day"][m] = any_day[m]
+    for i in np.flatnonzero(m).tolist():
+        methods[i] = "no-share"
+
+
+def batch_cumulative(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+    """Totals over the plan period against time-elapsed progress (序时进度)."""
+    n = len(ps.pairs)
+    l_day, l_val, per_period = _empty(n), _empty(n), np.zeros(n, dtype=np.bool_)
+    total = _empty(n)
+    for start, idx in _groups(ps.plan_start).items():
+        d, v, pp = seeks.one_end(ps.pairs.take(idx), start, as_of, with_accumulation=True, workers=workers)
+        l_day[idx], l_val[idx], per_period[idx] = d, v, pp
+        total[idx] = v
+        ppi = idx[pp]
+        if len(ppi):
+            s, _ = seeks.range_stats(ps.pairs.take(ppi), start, as_of, workers=workers)
+            total[ppi] = np.round(s, 9)
+    since_start = ~np.isnan(l_day)
+    # Series whose values all predate the plan: "no data" (or, without a split, their latest value).
+    any_day, any_val = _latest_any(ps, as_of, workers, need=~since_start)
+    any_day[since_start], any_val[since_start] = l_day[since_start], l_val[since_start]
+    share = _elapsed_share(ps.plan_start, ps.deadline, decimal_years(l_day))
+    res = pace_batch(
+        total=total, target=ps.goal, elapsed_share=share, higher_is_better=ps.hib, strict=ps.strict
+    )
+    methods = [
+        ("range" if res.status[i] == Status.ACHIEVED.code else "range+cumulative-elapsed")
+        if ps.comparator[i] == Comparator.RANGE
+        else "cumulative-elapsed"
+        for i in range(n)
+    ]
+    out: dict[str, Any] = {
+        "status": np.where(since_start, res.status, Status.NOT_ASSESSABLE.code).astype(np.int8),
+        "score": res.score.copy(),
+        "ratio": res.ratio.copy(),
+        "running_total": total,
+        "expected": ps.goal * np.clip(share, 0.0, 1.0),
+        "share_met": _empty(n),
+        "latest_value": total.copy(),
+        "latest_day": l_day.copy(),
+    }
+    _nospec_rows(ps, out, any_day, any_val, methods)
+    return _result(
+        ps, ~np.isnan(any_day), out["status"], out["score"], out["ratio"], out["latest_value"], out["latest_day"],
+        running_total=out["running_total"], expected=out["expected"], methods=methods,
+    )  # fmt: skip
+
+
+def _year_columns(
+    ps: PairSpecs,
+    idx: NDArray[np.int64],
+    years: range,
+    as_of: date,
+    per_period: NDArray[np.bool_],
+    workers: int,
+) -> tuple[FloatArray, FloatArray]:
+    """(value, last date) per (pair, year): the year's last value, or its sum for per-period series."""
+    values = np.full((len(idx), len(years)), np.nan)
+    days = np.full((len(idx), len(years)), np.nan)
+    sub = ps.pairs.take(idx)
+    for j, y in enumerate(years):
+        end = min(date(y, 12, 31), as_of)
+        if end < date(y, 1, 1):
+            continue
+        d, v, _ = seeks.one_end(sub, date(y, 1, 1), end, workers=workers)
+        values[:, j], days[:, j] = v, d
+        pp = np.flatnonzero(per_period & ~np.isnan(d))
+        if len(pp):
+            s, _ = seeks.range_stats(sub.take(pp), date(y, 1, 1), end, workers=workers)
+            values[pp, j] = np.round(s, 9)
+    return values, days
+
+
+def batch_annual(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+    """Every-year targets: the share of completed plan years met."""
+    n = len(ps.pairs)
+    out = _BatchAccumulator(ps)
+    any_day, any_val, per_period = seeks.one_end(
+        ps.pairs, None, as_of, with_accumulation=True, workers=workers
+    )
+    for (start, deadline), idx in _groups(list(zip(ps.plan_start, ps.deadline, strict=True))).items():
+        years = range(start.year, deadline.year + 1)
+        values, days = _year_columns(ps, idx, years, as_of, per_period[idx], workers)
+        res = annual_batch(
+            year_values=values, years=list(years), goal=ps.goal[idx], higher_is_better=ps.hib[idx],
+            strict=ps.strict[idx], plan_start_year=start.year, deadline_year=deadline.year,
+            as_of_year_done=_year_done(as_of), plan_over=as_of >= deadline,
+        )  # fmt: skip
+        col = {y: j for j, y in enumerate(years)}
+        last_day = np.array(
+            [days[r, col[y]] if y in col else np.nan for r, y in enumerate(res.last_year.tolist())],
+            dtype=np.float64,
+        )
+        out.put(idx, res.result.status, res.result.score, res.result.ratio, res.latest_value, last_day,
+                expected=res.expected_value, share_met=res.share_met)  # fmt: skip
+    methods = ["annual-share"] * n
+    arrays: dict[str, Any] = {
+        "status": out.status, "score": out.score, "ratio": out.ratio, "running_total": _empty(n),
+        "expected": out.expected, "share_met": out.share_met, "latest_value": out.latest, "latest_day": out.day,
+    }  # fmt: skip
+    _nospec_rows(ps, arrays, any_day, any_val, methods)
+    return out.result(~np.isnan(any_day), methods)
+
+
+_CHANGE_KIND = {Comparator.GT: 1, Comparator.LE: 2, Comparator.LT: 3}
+
+
+def batch_annual_change(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+    """Change-every-year targets: yearly changes of the level against the required step."""
+    n = len(ps.pairs)
+    out = _BatchAccumulator(ps)
+    l_any, _, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
+    keys = list(zip(ps.baseline_year.tolist(), ps.plan_start, ps.deadline, strict=True))
+    for (by, start, deadline), idx in _groups(keys).items():
+        first = min(by, start.year - 1)
+        years = range(first, deadline.year + 1)
+        levels, days = _year_columns(ps, idx, years, as_of, np.zeros(len(idx), dtype=np.bool_), workers)
+        bv = ps.baseline_value[idx]
+        if by in years:
+            j = years.index(by)
+            levels[:, j] = np.where(np.isnan(bv), levels[:, j], bv)
+        res = annual_change_batch(
+            levels=levels, years=list(years), change=ps.goal[idx],
+            comparator_kind=[_CHANGE_KIND.get(Comparator(ps.comparator[i]), 0) for i in idx.tolist()],
+            higher_is_better=ps.hib[idx], baseline_year=by, plan_start_year=start.year,
+            deadline_year=deadline.year, as_of_year_done=_year_done(as_of), plan_over=as_of >= deadline,
+        )  # fmt: skip
+        col = {y: j for j, y in enumerate(years)}
+        last_day = np.array(
+            [days[r, col[y]] if y in col else np.nan for r, y in enumerate(res.last_year.tolist())],
+            dtype=np.float64,
+        )
+        out.put(idx, res.result.status, res.result.score, res.result.ratio, res.latest_value, last_day,
+                expected=res.expected_value, share_met=res.share_met)  # fmt: skip
+    return out.result(~np.isnan(l_any), ["annual-change"] * n)
+
+
+def batch_per_unit(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+    """One-per-unit targets at one unit: met, or 0 of 1 paced against the plan."""
+    n = len(ps.pairs)
+    l_day, l_val, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
+    met = meets_batch(l_val, ps.goal, ps.hib, ps.strict)
+    on = decimal_years(np.full(n, float(as_of.toordinal())))
+    share = _elapsed_share(ps.plan_start, ps.deadline, on)
+    res = single_unit_batch(met=met, elapsed_share=share)
+    return _result(
+        # Like kinds.assess_per_unit, the verdict is about the unit meeting it; no "latest value" is quoted.
+        ps, ~np.isnan(l_day), res.status, res.score, res.ratio, _empty(n), _empty(n),
+        expected=np.clip(share, 0.0, 1.0), share_met=met.astype(np.float64), methods=["per-unit-share"] * n,
+    )  # fmt: skip
+
+
+class _BatchAccumulator:
+    def __init__(self, ps: PairSpecs) -> None:
+        n = len(ps.pairs)
+        self.ps = ps
+        self.status = np.full(n, Status.NOT_ASSESSABLE.code, dtype=np.int8)
+        self.score, self.ratio, self.latest, self.day = _empty(n), _empty(n), _empty(n), _empty(n)
+        self.expected, self.share_met = _empty(n), _empty(n)
+
+    def put(
+        self, idx: NDArray[np.int64], status: NDArray[np.int8], score: FloatArray, ratio: FloatArray,
+        latest: FloatArray, day: FloatArray, *, expected: FloatArray, share_met: FloatArray,
+    ) -> None:  # fmt: skip
+        self.status[idx], self.score[idx], self.ratio[idx] = status, score, ratio
+        self.latest[idx], self.day[idx], self.expected[idx], self.share_met[idx] = (
+            latest,
+            day,
+            expected,
+            share_met,
+        )
+
+    def result(self, keep: NDArray[np.bool_], methods: Sequence[str]) -> BatchRows:
+        return _result(
+            self.ps, keep, self.status, self.score, self.ratio, self.latest, self.day, expected=self.expected,
+            share_met=self.share_met, methods=methods,
+        )  # fmt: skip
+
+
+def batch_rows(
+    targets: Sequence[Target],
+    policies: Mapping[int, Policy],
+    unit_ids: Sequence[int],
+    shares: Mapping[tuple[int, int], float],
+    *,
+    as_of: date,
+    computed_at: datetime,
+    workers: int = 1,
+) -> Iterator[Row]:
+    """Rows for every (target, unit) series below the exact units that has data up to `as_of`."""
+    if not unit_ids or not targets:
+        return
+    ps = pair_specs(targets, policies, unit_ids, shares)
+    rule = [
+        "per_unit" if k == TargetKind.PER_UNIT
+        else "bound" if ps.hold[i]
+        else "trend" if k in (TargetKind.LEVEL, TargetKind.CIRCLE)
+        else k
+        for i, k in enumerate(ps.kind)
+    ]  # fmt: skip
+    handlers = {
+        "trend": batch_trend,
+        "bound": batch_bound,
+        TargetKind.CUMULATIVE: batch_cumulative,
+        TargetKind.ANNUAL: batch_annual,
+        TargetKind.ANNUAL_CHANGE: batch_annual_change,
+        "per_unit": batch_per_unit,
+    }
+    for name, idx in _groups(rule).items():
+        part = handlers[name](ps.take(idx), as_of, workers)
+        yield from part.rows(as_of, computed_at)
+
+
+def unit_infos(units: Iterable[Unit]) -> list[UnitInfo]:
+    return [UnitInfo(u.id, u.code, u.name, u.depth, u.kind, u.area_type) for u in units]

@@ -1,0 +1,306 @@
+"""Writes of the progress app: observations in, statuses recomputed. Every write is one audited transaction."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from minsheng.audit.services import audit_record
+from minsheng.org.models import Unit, UnitKind
+from minsheng.policy.models import Policy, Target
+
+from . import recompute
+from .models import AccumulationKind, Observation, SourceKind, TargetShare, TargetStatus
+
+log = logging.getLogger(__name__)
+
+
+class ObservationError(ValueError):
+    """A value that cannot be recorded; the message is for people (Chinese first)."""
+
+
+def _check_value(value: float) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ObservationError(f"数值必须是有限数（got {value!r}）· the value must be a finite number")
+    return number
+
+
+@transaction.atomic
+def observation_upsert(
+    *,
+    actor: Any,
+    target: Target,
+    unit: Unit,
+    period_end: date,
+    value: float,
+    accumulation: str = AccumulationKind.LEVEL,
+    source_kind: str = SourceKind.REPORTED,
+    source_ref: str = "",
+    source_note: str = "",
+    approved_at: datetime | None = None,
+    reported_at: datetime | None = None,
+    due_on: date | None = None,
+) -> Observation:
+    """Record one approved value of `target` for `unit` for the period ending `period_end` (insert or replace).
+
+    Called by the reporting app on final approval (source_kind "reported", source_ref "submission:<id>")
+    and by loaders of published figures ("real", source_ref = the URL, source_note = the quoted phrase).
+    The city's own figures go against the city unit. `accumulation`: "running_total" (累计数 since plan
+    start, or since 1 January for a yearly target), "per_period" (当期数: the period's own amount) or
+    "level". Real values win over synthetic ones: the first real or reported value of a series (target,
+    unit) deletes that series' synthetic placeholders, and a synthetic value is refused for a series that
+    has real or reported values. Raises ObservationError for a non-finite value, an unknown accumulation or
+    source kind, or a department unit.
+    """
+    number = _check_value(value)
+    if accumulation not in AccumulationKind.values:
+        raise ObservationError(f"未知的口径 unknown accumulation: {accumulation!r}")
+    if source_kind not in SourceKind.values:
+        raise ObservationError(f"未知的来源类型 unknown source kind: {source_kind!r}")
+    if unit.kind == UnitKind.DEPARTMENT:
+        raise ObservationError(
+            "进展数据记在地区单位上（全市记在市本级），不记在部门上 · values belong to areas"
+        )
+    series = Observation.objects.filter(target=target, unit=unit)
+    replaced = 0
+    if source_kind == SourceKind.SYNTHETIC:
+        if series.exclude(source_kind=SourceKind.SYNTHETIC).exists():
+            raise ObservationError("该序列已有真实数据，不能写入模拟数据 · the series has real values")
+    else:
+        replaced, _ = series.filter(source_kind=SourceKind.SYNTHETIC).exclude(period_end=period_end).delete()
+    obs, created = Observation.objects.update_or_create(
+        target=target,
+        unit=unit,
+        period_end=period_end,
+        defaults={
+            "value": number,
+            "accumulation": accumulation,
+            "source_kind": source_kind,
+            "source_ref": source_ref[:300],
+            "source_note": source_note,
+            "approved_at": approved_at,
+            "reported_at": reported_at,
+            "due_on": due_on,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="progress.observation_upsert",
+        target=obs,
+        detail={
+            "target": target.code,
+            "unit": unit.code,
+            "period_end": period_end.isoformat(),
+            "value": number,
+            "source_kind": source_kind,
+            "source_ref": source_ref[:300],
+            "created": created,
+            "synthetic_replaced": replaced,
+        },
+    )
+    return obs
+
+
+@dataclass(frozen=True)
+class ObservationInput:
+    """One row for `observations_bulk_load` (ids, not objects, so millions of rows stay cheap)."""
+
+    target_id: int
+    unit_id: int
+    period_end: date
+    value: float
+    accumulation: str = AccumulationKind.LEVEL
+    source_kind: str = SourceKind.SYNTHETIC
+    source_ref: str = ""
+    source_note: str = ""
+
+
+def observations_bulk_load(
+    *, actor: Any, rows: Iterable[ObservationInput], batch_size: int = 5000, label: str = ""
+) -> int:
+    """Insert many new observations (demo and benchmark data) with bulk_create in batches; returns the count.
+
+    Synthetic rows for a series that already has real or reported values are skipped (real values win);
+    rows whose (target, unit, period_end) exists are skipped too. One transaction, one audit event.
+    """
+    protected = set(
+        Observation.objects.exclude(source_kind=SourceKind.SYNTHETIC)
+        .values_list("target_id", "unit_id")
+        .distinct()
+    )
+    existing = set(Observation.objects.values_list("target_id", "unit_id", "period_end"))
+    count = 0
+    with transaction.atomic():
+        batch: list[Observation] = []
+        for r in rows:
+            if r.source_kind == SourceKind.SYNTHETIC and (r.target_id, r.unit_id) in protected:
+                continue
+            if (r.target_id, r.unit_id, r.period_end) in existing:
+                continue
+            batch.append(
+                Observation(
+                    target_id=r.target_id,
+                    unit_id=r.unit_id,
+                    period_end=r.period_end,
+                    value=_check_value(r.value),
+                    accumulation=r.accumulation,
+                    source_kind=r.source_kind,
+                    source_ref=r.source_ref,
+                    source_note=r.source_note,
+                )
+            )
+            if len(batch) >= batch_size:
+                Observation.objects.bulk_create(batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            Observation.objects.bulk_create(batch)
+            count += len(batch)
+        audit_record(
+            actor=actor, action="progress.observations_bulk_load", detail={"rows": count, "label": label}
+        )
+    return count
+
+
+@transaction.atomic
+def target_share_set(
+    *, actor: Any, target: Target, unit: Unit, value: float, source_kind: str, note: str = ""
+) -> TargetShare:
+    """Record a unit's part of a city target (分解目标), e.g. a district's share of 110万 new jobs."""
+    share, _ = TargetShare.objects.update_or_create(
+        target=target,
+        unit=unit,
+        defaults={"value": _check_value(value), "source_kind": source_kind, "note": note[:200]},
+    )
+    audit_record(
+        actor=actor,
+        action="progress.target_share_set",
+        target=share,
+        detail={"target": target.code, "unit": unit.code, "value": share.value, "source_kind": source_kind},
+    )
+    return share
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    as_of: date
+    exact_rows: int
+    batch_rows: int
+    seconds: float
+
+
+def _default_workers() -> int:
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] in ("", ":memory:"):
+        return 1
+    if "memory" in str(connection.settings_dict.get("NAME", "")):
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _insert_rows(rows: Iterable[recompute.Row]) -> int:
+    cols = recompute.COLUMNS
+    table = TargetStatus._meta.db_table
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        ops = connection.ops
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+        as_of_i, latest_i, f_on_i, at_i = (
+            cols.index(c) for c in ("as_of", "latest_on", "forecast_on", "computed_at")
+        )
+        chunk: list[tuple[Any, ...]] = []
+        for row in rows:
+            r = list(row)
+            for i in (as_of_i, latest_i, f_on_i):
+                r[i] = ops.adapt_datefield_value(r[i])
+            r[at_i] = ops.adapt_datetimefield_value(r[at_i])
+            chunk.append(tuple(r))
+            if len(chunk) >= 20_000:
+                cursor.executemany(sql, chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+    return count
+
+
+def progress_recompute(
+    *,
+    actor: Any,
+    as_of: date,
+    exact_max_depth: int = 1,
+    workers: int | None = None,
+    target_ids: Sequence[int] | None = None,
+) -> RecomputeResult:
+    """Judge every target (city) and every unit's share (districts exactly, units below in batch) as of a date.
+
+    Replaces the TargetStatus rows of `as_of` in one transaction and records one audit event. Units at depth
+    ≤ `exact_max_depth` (0 city, 1 districts and zones) go through the per-series engine with sentences and
+    forecasts; deeper units through the numpy batch path (see recompute.py). `workers` > 1 runs the batch
+    path's index seeks on that many connections at once (default: the CPU count, up to 4, for a file or
+    server database).
+    """
+    started = time.perf_counter()
+    exact_max_depth = max(exact_max_depth, 0)
+    workers = _default_workers() if workers is None else workers
+    targets_qs = Target.objects.select_related("task").order_by("id")
+    if target_ids is not None:
+        targets_qs = targets_qs.filter(id__in=list(target_ids))
+    targets = list(targets_qs)
+    policies = {p.id: p for p in Policy.objects.filter(id__in={t.task.policy_id for t in targets})}
+    units = list(
+        Unit.objects.exclude(kind=UnitKind.DEPARTMENT).only(
+            "id", "code", "name", "depth", "kind", "area_type"
+        )
+    )
+    infos = recompute.unit_infos(units)
+    exact_units = [u for u in infos if u.depth <= exact_max_depth]
+    bulk_ids = sorted(u.id for u in infos if u.depth > exact_max_depth)
+    shares = {(t, u): v for t, u, v in TargetShare.objects.values_list("target_id", "unit_id", "value")}
+    computed_at = timezone.now()
+    exact = recompute.exact_rows(targets, policies, exact_units, shares, as_of=as_of, computed_at=computed_at)
+    # The batch path reads before the write transaction opens (SQLite's writer lock would serialise it).
+    batch = list(
+        recompute.batch_rows(
+            targets, policies, bulk_ids, shares, as_of=as_of, computed_at=computed_at, workers=workers
+        )
+    )
+    with transaction.atomic():
+        stale = TargetStatus.objects.filter(as_of=as_of)
+        if target_ids is not None:
+            stale = stale.filter(target_id__in=[t.id for t in targets])
+        stale.delete()  # nothing points at a status row, so this is one DELETE
+        n_exact = _insert_rows(exact)
+        n_batch = _insert_rows(batch)
+        seconds = time.perf_counter() - started
+        audit_record(
+            actor=actor,
+            action="progress.recompute",
+            detail={
+                "as_of": as_of.isoformat(),
+                "exact_rows": n_exact,
+                "batch_rows": n_batch,
+                "targets": len(targets),
+                "seconds": round(seconds, 3),
+            },
+        )
+    log.info(
+        "progress recompute as of %s: %d exact + %d batch rows in %.2fs", as_of, n_exact, n_batch, seconds
+    )
+    return RecomputeResult(as_of, n_exact, n_batch, time.perf_counter() - started)
