@@ -248,6 +248,11 @@ def progress_demo_load(*, actor: Any = None) -> int:
         Unit.objects.filter(parent=city, kind__in=[UnitKind.DISTRICT, UnitKind.ZONE]).order_by("code")
     )
     rows, shares = synthetic_rows(city, areas)
+    # Series that already hold real or reported values (published figures) get no synthetic placeholders.
+    real_series = set(
+        Observation.objects.exclude(source_kind=SourceKind.SYNTHETIC).values_list("target_id", "unit_id")
+    )
+    rows = [r for r in rows if (r.target_id, r.unit_id) not in real_series]
     n = observations_bulk_load(actor=actor, rows=rows, label="demo synthetic progress")
     existing = set(TargetShare.objects.values_list("target_id", "unit_id"))
     created = TargetShare.objects.bulk_create(

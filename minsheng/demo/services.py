@@ -92,27 +92,19 @@ def _create_users() -> list[tuple[str, str, str]]:
 
 
 def demo_load() -> list[tuple[str, str, str]] | None:
-    """Load everything the demo needs. Returns the demo logins, or None when already loaded."""
-    if demo_is_loaded():
-        return None
-    with transaction.atomic():
-        units_load_reference(actor=None, text=REFERENCE_UNITS.read_text(encoding="utf-8"))
-        units_import_csv(actor=None, text=SAMPLE_UNITS.read_text(encoding="utf-8"), synthetic=True)
-        policy = policy_load_file(actor=None, path=WUHAN_CATALOG).policy
-        logins = _create_users()
-        reporting_demo_load(policy)
-        return logins
     """Load everything the demo needs. Returns the demo logins, or None when they were already loaded.
 
-    Each step does nothing when its data is there: the units, catalog and users; then the synthetic progress
-    history and its statuses (`progress_data.progress_demo_load`), so an older demo database gains it too.
+    Each step does nothing when its data is there: the units, catalog, users and reporting ledgers (with the
+    real published figures, which become approved observations); then the synthetic progress history and
+    its statuses (`progress_data.progress_demo_load`), which skips series that hold real values.
     """
     logins = None
     if not demo_is_loaded():
         with transaction.atomic():
             units_load_reference(actor=None, text=REFERENCE_UNITS.read_text(encoding="utf-8"))
             units_import_csv(actor=None, text=SAMPLE_UNITS.read_text(encoding="utf-8"), synthetic=True)
-            policy_load_file(actor=None, path=WUHAN_CATALOG)
+            policy = policy_load_file(actor=None, path=WUHAN_CATALOG).policy
             logins = _create_users()
+            reporting_demo_load(policy)
     progress_demo_load()
     return logins

@@ -10,6 +10,7 @@ from django.urls import reverse
 from ..domain.approval import Action, Status
 from ..models import NoticeKind, Submission
 from .notify import notices_create
+from .progress_feed import observation_from_submission
 from .submissions import apply_transition
 
 
@@ -23,6 +24,9 @@ def _decide(
             .get(pk=submission.pk)
         )
         t = apply_transition(sub, actor, action, comment, lock_version)
+        if t.to_status == Status.APPROVED:
+            # Final approval: the value now counts for progress (same transaction: both or neither).
+            observation_from_submission(actor=actor, submission=sub)
         if t.to_status in (Status.RETURNED, Status.APPROVED) and sub.submitted_by is not None:
             verb = "已审定" if t.to_status == Status.APPROVED else "被退回"
             notices_create(

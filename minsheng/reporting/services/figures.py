@@ -27,6 +27,7 @@ from ..models import (
     Submission,
 )
 from ..selectors import due_rule_for
+from .progress_feed import observation_from_submission
 
 PUBLISHED_FIGURES = Path(__file__).resolve().parent.parent / "data" / "wuhan-published-figures.csv"
 _MORE_THAN_LAST_YEAR = re.compile(r"比上年多增([\d.]+)")
@@ -152,6 +153,7 @@ def published_figures_load(*, actor: Any, policy: Policy, text: str) -> FiguresR
                 actor_name="公开数据导入",
                 comment=f"来源：{r['source_url']}（可靠性：{r['reliability']}）",
             )
+            observation_from_submission(actor=actor, submission=sub)
             n_subs += 1
         audit_record(
             actor=actor,
