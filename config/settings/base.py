@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "minsheng.org",
     "minsheng.policy",
     "minsheng.reporting",
+    "minsheng.ingest",
     "minsheng.web",
     "minsheng.demo",
 ]

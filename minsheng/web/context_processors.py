@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from minsheng.ingest.access import can_ingest
+
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     """What the header shows: the user's roles, so people know in which capacity they act."""
@@ -14,4 +16,4 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     ]
     if getattr(user, "admin_role", ""):
         roles.insert(0, str(user.get_admin_role_display()))
-    return {"nav_roles": roles}
+    return {"nav_roles": roles, "nav_ingest": can_ingest(user)}

@@ -1,0 +1,53 @@
+"""The review screen's document view: normalised text with `<mark>`s built from spans, every segment escaped.
+
+The document text is untrusted. It is never marked safe as a whole: the HTML is assembled from escaped text
+segments and fixed tags whose attributes are integers and class names chosen here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    css: str  # from a fixed set: "target", "commitment", "flag" plus a decision class
+    proposal_id: int | None = None
+
+
+_ALLOWED_CSS = {"target", "commitment", "flag", "pending", "accepted", "corrected", "rejected"}
+
+
+def highlight_html(text: str, spans: list[Span]) -> SafeString:
+    """`text` escaped, with each span wrapped in a `<mark>`.
+
+    Spans are taken in order of start (earlier listed first on ties); a span overlapping one already placed
+    is clipped to begin after it, or dropped when nothing is left, so marks never nest or cross.
+    """
+    parts: list[str] = []
+    pos = 0
+    n = len(text)
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        start, end = max(span.start, pos), min(span.end, n)
+        if end <= start:
+            continue
+        classes = " ".join(c for c in span.css.split() if c in _ALLOWED_CSS)
+        parts.append(escape(text[pos:start]))
+        if span.proposal_id is not None:
+            pid = int(span.proposal_id)
+            parts.append(
+                f'<mark id="m-{pid}" class="{classes}" data-proposal="{pid}" tabindex="-1">'
+                f"{escape(text[start:end])}</mark>"
+            )
+        else:
+            parts.append(
+                f'<mark class="{classes}" title="疑似乱码，请核对原件">{escape(text[start:end])}</mark>'
+            )
+        pos = end
+    parts.append(escape(text[pos:]))
+    return mark_safe("".join(parts))  # noqa: S308 — every text segment above is escaped
