@@ -16,6 +16,9 @@ Adding a route is one line, e.g.::
 
 where the lambda may use anything (services, model factories) as long as the object belongs to `unit`.
 A URL whose object is not unit-owned (the published policy catalog) is a `Public` entry with a reason.
+A URL only some roles may use at all, whatever the unit (policy ingestion: the working-group office only), is
+a `RolesOnly` entry: the listed roles get `ok` for the object, every other role — city-wide ones and the three
+administrators included — gets exactly what a missing object gets (404).
 """
 
 from __future__ import annotations
@@ -125,7 +128,17 @@ class StaffOnly:
     reason: str
 
 
-Entry = Scoped | Public | StaffOnly
+@dataclass(frozen=True)
+class RolesOnly:
+    """Objects only `roles` may reach (city-wide for them); everyone else gets what a missing object gets."""
+
+    factory: Factory
+    roles: tuple[str, ...]
+    reason: str
+    ok: int = 200  # what the listed roles get for GET (405 for a POST-only URL)
+
+
+Entry = Scoped | Public | StaffOnly | RolesOnly
 
 
 def _unit_code(w: World, unit: Unit) -> dict[str, Any]:
@@ -142,6 +155,36 @@ def _policy(w: World, unit: Unit) -> dict[str, Any]:
 
 
 CATALOG = "the policy catalog is the published policy text; every signed-in role reads it"
+INGEST = (
+    "policy ingestion is business work of the working-group office (三权分立: not the administrators); "
+    "documents are office-wide, not unit-owned: every office account sees every document, nobody else any"
+)
+
+
+def _ingest_document(w: World, unit: Unit) -> Any:
+    """A processed document (the Wuhan seed's first lines) uploaded by an office account."""
+    from minsheng.ingest.services import document_process, document_upload
+
+    key = f"ingest:{unit.code}"
+    if key not in w.cache:
+        office = w.user_in(w.units[CITY_UNIT], Role.OFFICE)
+        text = "三、重点任务\n（一）民生保障\n1. 就业。到2025年,城镇新增就业110万人以上。\n"
+        document = document_upload(
+            actor=office, name=f"{unit.code}.txt", size=len(text.encode()), data=text.encode()
+        )
+        document_process(document_id=document.pk)  # the test transaction never commits: run the job here
+        w.cache[key] = document
+    return w.cache[key]
+
+
+def _ingest_doc(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": _ingest_document(w, unit).pk}
+
+
+def _ingest_proposal(w: World, unit: Unit) -> dict[str, Any]:
+    document = _ingest_document(w, unit)
+    return {"pk": document.pk, "proposal_pk": document.proposals.order_by("seq").first().pk}
+
 
 # One line per route name ("namespace:name"). Keep it sorted by app.
 ROUTES: dict[str, Entry] = {
@@ -152,6 +195,12 @@ ROUTES: dict[str, Entry] = {
     "policy:target": Public(_target, CATALOG),
     "api-v1:get_target": Public(_target, CATALOG),
     "api-v1:get_policy": Public(_policy, CATALOG),
+    # ingest (政策文本导入): office only
+    "ingest:document": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
+    "ingest:progress": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
+    "ingest:adopt": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
+    "ingest:correct": RolesOnly(_ingest_proposal, (Role.OFFICE,), INGEST),
+    "ingest:decide": RolesOnly(_ingest_proposal, (Role.OFFICE,), INGEST, ok=405),
 }
 
 # Rules for whole namespaces, by prefix of the route name.

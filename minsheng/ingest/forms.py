@@ -19,6 +19,7 @@ _NUMBER = {"invalid": _("请输入数字"), "max_digits": _("数值过大"), "ma
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("政策文件"),
+        allow_empty_file=True,  # an empty file is refused by the service, with the others (and audited)
         help_text=_("支持 .txt、.docx、.pdf（须有文字层），不超过 20 MB"),
         error_messages={"required": _("请选择要上传的文件"), "empty": _("文件为空")},
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf"}),
@@ -48,7 +49,7 @@ class CorrectionForm(forms.Form):
     deadline = forms.DateField(
         label=_("完成时限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("日期格式应为 2025-12-31")},
     )
     firmness = forms.ChoiceField(
@@ -119,7 +120,7 @@ class AdoptForm(forms.Form):
     issued_on = forms.DateField(
         label=_("发文日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("日期格式应为 2022-01-14")},
     )
     plan_end_year = forms.IntegerField(

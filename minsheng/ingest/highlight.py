@@ -26,28 +26,33 @@ _ALLOWED_CSS = {"target", "commitment", "flag", "pending", "accepted", "correcte
 def highlight_html(text: str, spans: list[Span]) -> SafeString:
     """`text` escaped, with each span wrapped in a `<mark>`.
 
-    Spans are taken in order of start (earlier listed first on ties); a span overlapping one already placed
-    is clipped to begin after it, or dropped when nothing is left, so marks never nest or cross.
+    Spans with the same start and end (two targets stated by one value, "A、B均达到98%以上") are nested, so
+    each keeps its own mark and id. Otherwise spans are taken in order of start (earlier listed first on
+    ties); a span overlapping one already placed is clipped to begin after it, or dropped when nothing is
+    left, so marks never cross.
     """
+    groups: dict[tuple[int, int], list[Span]] = {}
+    for span in spans:
+        groups.setdefault((span.start, span.end), []).append(span)
     parts: list[str] = []
     pos = 0
     n = len(text)
-    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-        start, end = max(span.start, pos), min(span.end, n)
+    for (s_start, s_end), same in sorted(groups.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        start, end = max(s_start, pos), min(s_end, n)
         if end <= start:
             continue
-        classes = " ".join(c for c in span.css.split() if c in _ALLOWED_CSS)
         parts.append(escape(text[pos:start]))
-        if span.proposal_id is not None:
-            pid = int(span.proposal_id)
-            parts.append(
-                f'<mark id="m-{pid}" class="{classes}" data-proposal="{pid}" tabindex="-1">'
-                f"{escape(text[start:end])}</mark>"
-            )
-        else:
-            parts.append(
-                f'<mark class="{classes}" title="疑似乱码，请核对原件">{escape(text[start:end])}</mark>'
-            )
+        parts.extend(_open(span) for span in same)
+        parts.append(escape(text[start:end]))
+        parts.append("</mark>" * len(same))
         pos = end
     parts.append(escape(text[pos:]))
     return mark_safe("".join(parts))  # noqa: S308 — every text segment above is escaped
+
+
+def _open(span: Span) -> str:
+    classes = " ".join(c for c in span.css.split() if c in _ALLOWED_CSS)
+    if span.proposal_id is not None:
+        pid = int(span.proposal_id)
+        return f'<mark id="m-{pid}" class="{classes}" data-proposal="{pid}" tabindex="-1">'
+    return f'<mark class="{classes}" title="疑似乱码，请核对原件">'

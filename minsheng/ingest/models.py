@@ -150,6 +150,20 @@ class Proposal(models.Model):
         return self.kind == ProposalKind.TARGET
 
     @property
+    def source_text(self) -> str:
+        """The sentence a target comes from, or a commitment's sentence."""
+        return str(self.data.get("sentence") or self.data.get("text") or "")
+
+    @property
+    def proposed_summary(self) -> str:
+        """The engine's proposal in one line, e.g. "城镇新增就业 >= 110 万人" (shown beside a correction)."""
+        d = self.data
+        if not self.is_target:
+            return str(d.get("text", ""))
+        upper = "" if d.get("value_max") is None else f"—{d['value_max']}"
+        return f"{d.get('indicator', '')} {d.get('comparator', '')} {d.get('value', '')}{upper} {d.get('unit', '')}"
+
+    @property
     def proposed_task_path(self) -> str:
         return task_path_of(self.data.get("outline") or [])
 

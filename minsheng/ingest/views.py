@@ -187,8 +187,8 @@ def _correction_initial(proposal: Proposal) -> dict[str, Any]:
     return {
         "indicator": values.get("indicator", ""),
         "comparator": values.get("comparator", ""),
-        "value": None if value is None else value.normalize(),
-        "value_max": None if value_max is None else value_max.normalize(),
+        "value": None if value is None else format(value.normalize(), "f"),
+        "value_max": None if value_max is None else format(value_max.normalize(), "f"),
         "unit": values.get("unit", ""),
         "kind": values.get("kind", ""),
         "deadline": values.get("deadline"),
@@ -202,8 +202,9 @@ def correct(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
     """GET: the inline correction form; POST: validate (Chinese field errors) and record the correction."""
     proposal = get_proposal_for_user_or_404(request.user, pk, proposal_pk)
     is_target, choices = proposal.is_target, _choices(proposal.document)
+    auto_id = f"id_%s_{proposal.pk}"  # several proposals' forms may be open on one page
     if request.method == "POST":
-        form = CorrectionForm(request.POST, is_target=is_target, task_choices=choices)
+        form = CorrectionForm(request.POST, auto_id=auto_id, is_target=is_target, task_choices=choices)
         if form.is_valid():
             try:
                 proposal = services.proposal_decide(
@@ -218,7 +219,7 @@ def correct(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
         status = 200 if _htmx(request) else 422  # HTMX swaps only 2xx answers: errors come back as 200
     elif request.method == "GET":
         form = CorrectionForm(
-            initial=_correction_initial(proposal), is_target=is_target, task_choices=choices
+            initial=_correction_initial(proposal), auto_id=auto_id, is_target=is_target, task_choices=choices
         )
         status = 200
     else:
@@ -279,5 +280,6 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": _counts(doc),
         "items": services.adoption_items(doc) if doc.status == DocumentStatus.READY else [],
         "policy_code": services.policy_code_for(doc),
+        "task_titles": dict(_choices(doc)),
     }
     return render(request, "ingest/adopt.html", context, status=status)
