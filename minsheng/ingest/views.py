@@ -267,7 +267,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"已采用为政策目录“{result.policy.title}”：{result.targets}个目标、{result.commitments}项定性任务。"
-                    "年度台帐随后由专班办公室在“年度台帐”中依据该政策建立。",
+                    "下一步是依据该目录建立年度任务台帐。",
                 )
                 return redirect("ingest:adopt", pk=doc.pk)
         else:
@@ -281,5 +281,10 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
         "items": services.adoption_items(doc) if doc.status == DocumentStatus.READY else [],
         "policy_code": services.policy_code_for(doc),
         "task_titles": dict(_choices(doc)),
+        "adopted_targets": (
+            doc.adopted_policy.tasks.prefetch_related("targets").order_by("code")
+            if doc.adopted_policy is not None
+            else []
+        ),
     }
     return render(request, "ingest/adopt.html", context, status=status)

@@ -220,6 +220,9 @@ def test_adopt_creates_a_policy_with_exactly_the_accepted_targets(
     page = response.content.decode()
     assert "已采用为政策目录" in page
     assert "年度台帐" in page
+    link = re.search(rf'href="(/catalog/ingest-{seed_doc.pk}/targets/[^"]+/)"', page)
+    assert link is not None
+    assert office.get(link.group(1)).status_code == 200
     assert "/reporting/ledger/" in page
 
     policy = Policy.objects.get(code=f"ingest-{seed_doc.pk}")
