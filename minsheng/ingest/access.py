@@ -9,6 +9,7 @@ the document did not exist.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,15 +20,21 @@ from minsheng.org.models import Role
 from .models import IngestDocument, Proposal
 
 
-def can_ingest(user: Any) -> bool:
-    """True for an active account holding the office role in some unit (never for administrators)."""
+def can_ingest(user: Any, roles: Iterable[str] | None = None) -> bool:
+    """True for an active account holding the office role in some unit (never for administrators).
+
+    `roles` are the user's role names when the caller has them loaded already (saves a query).
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if getattr(user, "admin_role", ""):
         return False
     cached: bool | None = getattr(user, "_minsheng_can_ingest", None)
     if cached is None:
-        cached = user.role_assignments.filter(role=Role.OFFICE).exists()
+        if roles is None:
+            cached = user.role_assignments.filter(role=Role.OFFICE).exists()
+        else:
+            cached = Role.OFFICE in set(roles)
         user._minsheng_can_ingest = cached
     return cached
 
