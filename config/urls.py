@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("org/", include("minsheng.org.urls")),
     path("catalog/", include("minsheng.policy.urls")),
     path("reporting/", include("minsheng.reporting.urls")),
+    path("ingest/", include("minsheng.ingest.urls")),
     path("audit/", include("minsheng.audit.urls")),
     path("progress/", include("minsheng.progress.urls")),
     path("admin/", admin.site.urls),

@@ -20,6 +20,10 @@ A URL whose object is not unit-owned (the published policy catalog) is a `Public
 Screens serve GET unless an entry says otherwise: a POST-only screen (a form action such as
 `reporting:decide`) declares `methods=("POST",)`, so the matrix compares the sibling's object with a missing
 one on the method the view really serves instead of reading a 405 for GET. API methods come from OpenAPI.
+
+A URL only some roles may use at all, whatever the unit (policy ingestion: the working-group office only), is
+a `RolesOnly` entry: the listed roles get `ok` for the object, every other role — city-wide ones and the three
+administrators included — gets exactly what a missing object gets (404).
 """
 
 from __future__ import annotations
@@ -248,7 +252,17 @@ class StaffOnly:
     reason: str
 
 
-Entry = Scoped | Public | StaffOnly
+@dataclass(frozen=True)
+class RolesOnly:
+    """Objects only `roles` may reach (city-wide for them); everyone else gets what a missing object gets."""
+
+    factory: Factory
+    roles: tuple[str, ...]
+    reason: str
+    ok: int = 200  # what the listed roles get for GET (405 for a POST-only URL)
+
+
+Entry = Scoped | Public | StaffOnly | RolesOnly
 
 
 def _unit_code(w: World, unit: Unit) -> dict[str, Any]:
@@ -301,6 +315,36 @@ LEDGER_PUBLISH = (
 # sibling's report through reporting:submission, not through the form (can_report → 404 for them).
 REPORT_SLOT_CITYWIDE = 404
 POST = ("POST",)
+INGEST = (
+    "policy ingestion is business work of the working-group office (三权分立: not the administrators); "
+    "documents are office-wide, not unit-owned: every office account sees every document, nobody else any"
+)
+
+
+def _ingest_document(w: World, unit: Unit) -> Any:
+    """A processed document (the Wuhan seed's first lines) uploaded by an office account."""
+    from minsheng.ingest.services import document_process, document_upload
+
+    key = f"ingest:{unit.code}"
+    if key not in w.cache:
+        office = w.user_in(w.units[CITY_UNIT], Role.OFFICE)
+        text = "三、重点任务\n（一）民生保障\n1. 就业。到2025年,城镇新增就业110万人以上。\n"
+        document = document_upload(
+            actor=office, name=f"{unit.code}.txt", size=len(text.encode()), data=text.encode()
+        )
+        document_process(document_id=document.pk)  # the test transaction never commits: run the job here
+        w.cache[key] = document
+    return w.cache[key]
+
+
+def _ingest_doc(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": _ingest_document(w, unit).pk}
+
+
+def _ingest_proposal(w: World, unit: Unit) -> dict[str, Any]:
+    document = _ingest_document(w, unit)
+    return {"pk": document.pk, "proposal_pk": document.proposals.order_by("seq").first().pk}
+
 
 # One line per route name ("namespace:name"). Keep it sorted by app.
 ROUTES: dict[str, Entry] = {
@@ -323,6 +367,12 @@ ROUTES: dict[str, Entry] = {
     "reporting:correct": Scoped(_submission, methods=POST),
     "reporting:evidence": Scoped(_evidence),
     "api-v1:get_submission": Scoped(_submission_api),
+    # ingest (政策文本导入): office only
+    "ingest:document": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
+    "ingest:progress": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
+    "ingest:adopt": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
+    "ingest:correct": RolesOnly(_ingest_proposal, (Role.OFFICE,), INGEST),
+    "ingest:decide": RolesOnly(_ingest_proposal, (Role.OFFICE,), INGEST, ok=405),
 }
 
 # Rules for whole namespaces, by prefix of the route name.

@@ -73,6 +73,34 @@ def _matrix_routes() -> list[Route]:
     return [r for r in routes_with_ids() if isinstance(rm.entry_for(r.name), rm.Scoped | rm.Public)]
 
 
+def _roles_only_routes() -> list[Route]:
+    return [r for r in routes_with_ids() if isinstance(rm.entry_for(r.name), rm.RolesOnly)]
+
+
+@pytest.mark.parametrize("route", _roles_only_routes(), ids=lambda r: r.name)
+def test_roles_only_objects_answer_404_to_every_other_role(
+    route: Route, role_clients: dict[str, Client], org_tree: dict[str, Unit], make_user: Any
+) -> None:
+    entry = rm.entry_for(route.name)
+    assert isinstance(entry, rm.RolesOnly)
+    world = rm.World(units=org_tree, make_user=make_user)
+    urls = [reverse(route.name, kwargs=entry.factory(world, unit)) for unit in (world.sibling, world.home)]
+    missing_url = reverse(route.name, kwargs=missing_kwargs(route))
+    failures: list[str] = []
+    for role in rm.ALL_ROLES:
+        client = role_clients[role]
+        for method in methods_for(route):
+            got_missing = _request(client, method, missing_url, None)
+            for url in urls:
+                got = _request(client, method, url, None)
+                if role in entry.roles:
+                    if method == "GET" and got != entry.ok:
+                        failures.append(f"{role}: GET {url} → {got}, expected {entry.ok}")
+                elif got != 404 or got_missing != 404:
+                    failures.append(f"{role}: {method} {url} → {got} (missing → {got_missing}), expected 404")
+    assert not failures, "\n".join(failures)
+
+
 @pytest.mark.parametrize("route", _matrix_routes(), ids=lambda r: r.name)
 def test_sibling_units_object_is_invisible_to_unit_roles(
     route: Route, role_clients: dict[str, Client], org_tree: dict[str, Unit], make_user: Any

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "minsheng.policy",
     "minsheng.reporting",
     "minsheng.progress",
+    "minsheng.ingest",
     "minsheng.web",
     "minsheng.demo",
 ]

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from minsheng.ingest.access import can_ingest
+
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     """What the header shows: the user's roles, so people know in which capacity they act."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_roles": []}
-    roles = [
-        f"{ra.get_role_display()} · {ra.unit.name}"
-        for ra in user.role_assignments.select_related("unit").order_by("id")[:3]
-    ]
+    assignments = list(user.role_assignments.select_related("unit").order_by("id"))
+    roles = [f"{ra.get_role_display()} · {ra.unit.name}" for ra in assignments[:3]]
     if getattr(user, "admin_role", ""):
         roles.insert(0, str(user.get_admin_role_display()))
-    return {"nav_roles": roles}
+    return {"nav_roles": roles, "nav_ingest": can_ingest(user, [ra.role for ra in assignments])}
