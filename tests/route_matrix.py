@@ -346,6 +346,28 @@ def _ingest_proposal(w: World, unit: Unit) -> dict[str, Any]:
     return {"pk": document.pk, "proposal_pk": document.proposals.order_by("seq").first().pk}
 
 
+PROGRESS_TARGET = (
+    "a target's progress page is the catalog target's: every signed-in role opens it, and the units it lists "
+    "are filtered by the caller's scope (progress/selectors.visible_children)"
+)
+
+
+def _default_policy_target(w: World, unit: Unit) -> Target:
+    """Progress screens read the default policy: make the matrix's policy the default one."""
+    target = w.target_led_by(unit)
+    Policy.objects.exclude(pk=target.task.policy_id).update(is_default=False)
+    Policy.objects.filter(pk=target.task.policy_id).update(is_default=True)
+    return target
+
+
+def _progress_target(w: World, unit: Unit) -> dict[str, Any]:
+    return {"code": _default_policy_target(w, unit).code}
+
+
+def _progress_unit(w: World, unit: Unit) -> dict[str, Any]:
+    return {"code": _default_policy_target(w, unit).code, "unit_code": unit.code}
+
+
 # One line per route name ("namespace:name"). Keep it sorted by app.
 ROUTES: dict[str, Entry] = {
     # org
@@ -367,6 +389,11 @@ ROUTES: dict[str, Entry] = {
     "reporting:correct": Scoped(_submission, methods=POST),
     "reporting:evidence": Scoped(_evidence),
     "api-v1:get_submission": Scoped(_submission_api),
+    # progress: target pages are catalog-wide (rows scoped); a unit's history belongs to the unit
+    "progress:target": Public(_progress_target, PROGRESS_TARGET, admins=404),
+    "progress:series-data": Public(_progress_target, PROGRESS_TARGET, admins=404),
+    "progress:units-data": Public(_progress_target, PROGRESS_TARGET, admins=404),
+    "progress:unit": Scoped(_progress_unit),
     # ingest (政策文本导入): office only
     "ingest:document": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
     "ingest:progress": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
