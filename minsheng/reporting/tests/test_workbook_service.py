@@ -4,6 +4,7 @@ hostile files, formulas and numbers in the export, scoping, version conflicts, w
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -136,7 +137,9 @@ def test_export_edit_import_round_trip_through_the_screens(world: World) -> None
     )
 
     job = job_of(upload(client, edited))
-    assert job.status == "accepted" and job.rows_read == 1 and job.rows_changed == 1
+    assert job.status == "accepted"
+    assert job.rows_read == 1
+    assert job.rows_changed == 1
     page = client.get(reverse("reporting:ledger_import_status", args=[job.pk]))
     assert "已导入 1 行" in page.content.decode()
 
@@ -154,7 +157,8 @@ def test_export_edit_import_round_trip_through_the_screens(world: World) -> None
     export_event = next(e for e in events if e.action == "reporting.ledger_export")
     import_event = next(e for e in events if e.action == "reporting.ledger_import")
     assert export_event.detail["rows"] == 1
-    assert import_event.outcome == "success" and import_event.detail["rows_changed"] == 1
+    assert import_event.outcome == "success"
+    assert import_event.detail["rows_changed"] == 1
 
     # The next export shows what was imported, and importing it unchanged changes nothing.
     again = export_via_view(client)
@@ -168,7 +172,8 @@ def test_the_import_form_and_export_button_are_on_both_pages(world: World) -> No
     client = world.client(world.jiangan_reporter)
     for url in (reverse("reporting:ledger_year", args=[YEAR]), f"{reverse('reporting:mine')}?year={YEAR}"):
         html = client.get(url).content.decode()
-        assert "导出台帐" in html and "导入台帐" in html
+        assert "导出台帐" in html
+        assert "导入台帐" in html
         assert reverse("reporting:ledger_export", args=[YEAR]) in html
         assert 'enctype="multipart/form-data"' in html
 
@@ -178,9 +183,11 @@ def test_import_over_htmx_answers_with_the_status_fragment(world: World) -> None
     data = edit(export_via_view(client), {(JOBS, "进展情况"): "HTMX"})
     response = upload(client, data, HTTP_HX_REQUEST="true", follow=True)
     html = response.content.decode()
-    assert 'id="import-status"' in html and "已导入 1 行" in html
+    assert 'id="import-status"' in html
+    assert "已导入 1 行" in html
     rejected = upload(client, b"x", name="台帐.xls", HTTP_HX_REQUEST="true")
-    assert rejected.status_code == 200 and "只接受 .xlsx" in rejected.content.decode()
+    assert rejected.status_code == 200
+    assert "只接受 .xlsx" in rejected.content.decode()
 
 
 def test_my_items_export_holds_only_what_i_report_on(world: World) -> None:
@@ -189,7 +196,8 @@ def test_my_items_export_holds_only_what_i_report_on(world: World) -> None:
     mine = sheet_rows(export_via_view(client, mine="on"))
     assert set(mine) == {i.code for i in rsj_items(world)}
     assert set(mine) < set(everything)  # 市人社局 also sees the items split to districts
-    assert JOBS in everything and JOBS not in mine
+    assert JOBS in everything
+    assert JOBS not in mine
 
 
 # ------------------------------------------------------------------------------------------- all or nothing
@@ -205,24 +213,29 @@ def test_one_bad_row_saves_nothing_and_the_report_lists_it(world: World) -> None
     before, items_before = snapshot(), items_snapshot()
 
     job = job_of(upload(client, edit(data, changes)))
-    assert job.status == "refused" and job.error_count == 1
-    assert snapshot() == before and items_snapshot() == items_before
+    assert job.status == "refused"
+    assert job.error_count == 1
+    assert snapshot() == before
+    assert items_snapshot() == items_before
     [error] = job.errors_preview
-    assert error["column"] == "完成值" and error["value"] == "十二点五"
+    assert error["column"] == "完成值"
+    assert error["value"] == "十二点五"
     page = client.get(reverse("reporting:ledger_import_status", args=[job.pk])).content.decode()
-    assert "系统没有保存任何内容" in page and "完成值" in page and str(error["row"]) in page
+    assert "系统没有保存任何内容" in page
+    assert "完成值" in page
+    assert str(error["row"]) in page
 
     report = client.get(reverse("reporting:ledger_import_errors", args=[job.pk]))
-    assert report.status_code == 200 and report["Content-Disposition"].startswith("attachment;")
+    assert report.status_code == 200
+    assert report["Content-Disposition"].startswith("attachment;")
     book = openpyxl.load_workbook(io.BytesIO(report.content))
     cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row]
-    assert error["row"] in cells and "完成值" in cells
+    assert error["row"] in cells
+    assert "完成值" in cells
     event = AuditEvent.objects.filter(action="reporting.ledger_import").latest("id")
-    assert (
-        event.outcome == "failure"
-        and event.detail["errors"] == 1
-        and event.detail["refusal"] == "invalid_rows"
-    )
+    assert event.outcome == "failure"
+    assert event.detail["errors"] == 1
+    assert event.detail["refusal"] == "invalid_rows"
 
 
 def test_a_duplicate_row_found_at_the_end_rolls_back_rows_already_written(world: World) -> None:
@@ -233,7 +246,8 @@ def test_a_duplicate_row_found_at_the_end_rolls_back_rows_already_written(world:
     edited = edit(data, {(codes[0], "进展情况"): "写入", (codes[1], "_item_code"): codes[0]})
     before = snapshot()
     outcome = ledger_import(actor=world.rsj_reporter, year=YEAR, upload=edited)
-    assert not outcome.ok and any("同一条目" in e.message for e in outcome.errors)
+    assert not outcome.ok
+    assert any("同一条目" in e.message for e in outcome.errors)
     assert snapshot() == before
     assert outcome.error_report is not None
 
@@ -245,7 +259,7 @@ def _own_export(world: World) -> bytes:
     return ledger_export(actor=world.jiangan_reporter, year=YEAR)
 
 
-HOSTILE = {
+HOSTILE: dict[str, tuple[Callable[[World], bytes], str, tuple[str, ...]]] = {
     "zip_bomb": (lambda w: zip_bomb(64 * MiB), "压缩炸弹", ("zip_bomb_ratio", "zip_bomb_size")),
     "billion_laughs": (lambda w: billion_laughs_workbook(), "十亿笑声", ("xml_dtd",)),
     "zip_slip": (lambda w: zip_slip_workbook(_own_export(w)), "路径", ("zip_slip",)),
@@ -267,16 +281,19 @@ def test_hostile_workbook_is_refused_with_a_clear_message(world: World, kind: st
     assert words in message
     page = client.get(reverse("reporting:ledger_import_status", args=[job.pk])).content.decode()
     assert words in page
-    assert snapshot() == before and items_snapshot() == items_before
+    assert snapshot() == before
+    assert items_snapshot() == items_before
     event = AuditEvent.objects.filter(action="reporting.ledger_import").latest("id")
-    assert event.outcome == "failure" and event.detail["refusal"] in codes
-    assert not any((p for p in (LedgerImport.objects.get(pk=job.pk).storage_name,) if p))  # upload removed
+    assert event.outcome == "failure"
+    assert event.detail["refusal"] in codes
+    assert not any(p for p in (LedgerImport.objects.get(pk=job.pk).storage_name,) if p)  # upload removed
 
 
 def test_macro_workbook_named_xlsm_is_refused_before_it_is_kept(world: World) -> None:
     client = world.client(world.jiangan_reporter)
     response = upload(client, macro_workbook(_own_export(world)), name="台帐.xlsm")
-    assert response.status_code == 302 and not LedgerImport.objects.exists()
+    assert response.status_code == 302
+    assert not LedgerImport.objects.exists()
     page = client.get(response["Location"]).content.decode()
     assert "只接受 .xlsx" in page
     assert AuditEvent.objects.filter(action="reporting.ledger_import", outcome="failure").exists()
@@ -292,14 +309,16 @@ def test_formula_in_a_text_cell_is_refused(world: World) -> None:
     before = snapshot()
     job = job_of(upload(client, data))
     assert job.status == "refused"
-    assert "公式" in job.errors_preview[0]["message"] and job.errors_preview[0]["column"] == "进展情况"
+    assert "公式" in job.errors_preview[0]["message"]
+    assert job.errors_preview[0]["column"] == "进展情况"
     assert snapshot() == before
 
 
 def test_upload_over_20_mb_is_refused(world: World) -> None:
     client = world.client(world.jiangan_reporter)
     response = upload(client, b"PK\x03\x04" + bytes(20 * MiB))
-    assert response.status_code == 302 and not LedgerImport.objects.exists()
+    assert response.status_code == 302
+    assert not LedgerImport.objects.exists()
     assert "20 MB" in client.get(response["Location"]).content.decode()
 
 
@@ -332,11 +351,13 @@ def test_export_never_writes_a_formula_and_keeps_numbers_numeric(world: World) -
         r for r in range(3, sheet.max_row + 1) if sheet.cell(r, HEADERS["_item_code"]).value == UNEMPLOYMENT
     )
     progress = sheet.cell(row, HEADERS["进展情况"])
-    assert progress.data_type == "s" and progress.value == FORMULA_GUARD + "=cmd|' /C calc'!A0"
+    assert progress.data_type == "s"
+    assert progress.value == FORMULA_GUARD + "=cmd|' /C calc'!A0"
     assert sheet.cell(row, HEADERS["存在问题"]).value.startswith(FORMULA_GUARD)
     value = sheet.cell(row, HEADERS["完成值"])
     assert value.data_type == "n"
-    assert isinstance(value.value, float | int) and value.value < 0
+    assert isinstance(value.value, float | int)
+    assert value.value < 0
     goal = sheet.cell(row, HEADERS["目标值"])
     assert goal.data_type == "n"
     # …and the guarded texts come back exactly, so an unchanged re-import changes nothing.
@@ -432,7 +453,8 @@ def test_submitted_reports_cannot_be_changed_by_import(world: World) -> None:
     data = export_via_view(client)
     assert sheet_rows(data)[JOBS]["_locked"] in (1, True)
     job = job_of(upload(client, edit(data, {(JOBS, "进展情况"): "改一下"})))
-    assert job.status == "refused" and "锁定" in job.errors_preview[0]["message"]
+    assert job.status == "refused"
+    assert "锁定" in job.errors_preview[0]["message"]
     assert Submission.objects.get(item=world.jobs).status == "submitted"
 
 
@@ -444,7 +466,8 @@ def test_reporters_cannot_change_office_columns_and_status_is_informational(worl
     assert refused.status == "refused"
     assert {e["column"] for e in refused.errors_preview} == {"任务内容", "牵头单位"}
     status_only = job_of(upload(client, edit(data, {(JOBS, "状态"): "已完成"})))
-    assert status_only.status == "accepted" and status_only.rows_changed == 0
+    assert status_only.status == "accepted"
+    assert status_only.rows_changed == 0
     assert snapshot() == before
     assert LedgerItem.objects.get(pk=world.jobs.pk).status_override == ""
 
@@ -463,14 +486,17 @@ def test_the_office_sets_title_deadline_and_status_but_not_reports(world: World)
         },
     )
     job = job_of(upload(client, edited))
-    assert job.status == "accepted" and job.rows_changed == 2
+    assert job.status == "accepted"
+    assert job.rows_changed == 2
     jobs = LedgerItem.objects.get(pk=world.jobs.pk)
-    assert jobs.title == "城镇新增就业（含返乡创业）" and jobs.deadline.isoformat() == "2025-11-30"
+    assert jobs.title == "城镇新增就业（含返乡创业）"
+    assert jobs.deadline.isoformat() == "2025-11-30"
     assert LedgerItem.objects.get(ledger_year=world.year, code=other).status_override == "滞后推进"
     assert sheet_rows(export_via_view(client))[other]["状态"] == "滞后推进"
     # Progress of an item reported by two districts cannot be filled from the office's sheet.
     refused = job_of(upload(client, edit(export_via_view(client), {(JOBS, "进展情况"): "办公室代填"})))
-    assert refused.status == "refused" and "不是该事项唯一的填报单位" in refused.errors_preview[0]["message"]
+    assert refused.status == "refused"
+    assert "不是该事项唯一的填报单位" in refused.errors_preview[0]["message"]
 
 
 # ------------------------------------------------------------------------------------------ API and command
@@ -494,14 +520,16 @@ def test_api_export_and_import_use_the_same_services(world: World) -> None:
         {"file": SimpleUploadedFile("a.xlsx", edit(data, {(JOBS, "进展情况"): "接口导入"}))},
     )
     assert ok.status_code == 200, ok.content
-    assert ok.json()["ok"] is True and ok.json()["rows_changed"] == 1
+    assert ok.json()["ok"] is True
+    assert ok.json()["rows_changed"] == 1
     assert Submission.objects.get(item=world.jobs).progress == "接口导入"
 
     bad = api.post(
         f"/api/v1/reporting/ledger/{YEAR}/import", {"file": SimpleUploadedFile("b.xlsx", html_as_xlsx())}
     )
     assert bad.status_code == 422
-    assert bad.json()["refusal_code"] == "html_not_xlsx" and "网页" in bad.json()["errors"][0]["message"]
+    assert bad.json()["refusal_code"] == "html_not_xlsx"
+    assert "网页" in bad.json()["errors"][0]["message"]
     assert api.get("/api/v1/reporting/ledger/1999/export").status_code == 404
     assert api.get(f"/api/v1/reporting/ledger/{YEAR}/export?period=Q9").status_code == 422
     assert Client().get(f"/api/v1/reporting/ledger/{YEAR}/export").status_code == 401
