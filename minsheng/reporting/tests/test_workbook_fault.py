@@ -127,7 +127,10 @@ def test_sigkill_mid_import_leaves_nothing_then_a_rerun_imports_everything(
     try:
         assert worker.stdout is not None
         line = worker.stdout.readline()  # blocks until the import has written PAUSE_AFTER rows
-        assert line.strip() == "PAUSED", (line, worker.stderr.read() if worker.poll() is not None else "")
+        assert line.strip() == "PAUSED", (
+            line,
+            worker.stderr.read() if worker.stderr and worker.poll() is not None else "",
+        )
         # Mid-import, with rows written but not committed, another process sees none of them.
         assert _json(_run(["-m", "minsheng.reporting.tests.fault_import", "count"], env)) == before
         if database_url.startswith("postgres"):
