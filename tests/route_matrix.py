@@ -16,6 +16,10 @@ Adding a route is one line, e.g.::
 
 where the lambda may use anything (services, model factories) as long as the object belongs to `unit`.
 A URL whose object is not unit-owned (the published policy catalog) is a `Public` entry with a reason.
+A screen that only takes POST is a `PostOnly` entry: unit-scoped roles and administrators POSTing to the
+sibling's object must get exactly what a missing object gets (404); city-wide roles are not posted as (they may
+act). A POST-only action on an object that is not unit-owned (a ledger year) says so with `owned=False` and a
+reason, and names the test that checks who may do it.
 """
 
 from __future__ import annotations
@@ -95,6 +99,87 @@ class World:
         )
         return target
 
+    # ----------------------------------------------------------------------------------- reporting objects
+
+    def ledger_item(self, unit: Unit) -> Any:
+        """A published 2025 ledger item led (and reported) by `unit`."""
+        import datetime as dt
+
+        from minsheng.reporting.models import DueRule, LedgerItem, LedgerYear
+
+        target = self.target_led_by(unit)
+        year, created = LedgerYear.objects.get_or_create(
+            policy=target.task.policy, year=2025, defaults={"status": "published"}
+        )
+        if created:
+            DueRule.objects.create(ledger_year=year)
+        item, _ = LedgerItem.objects.get_or_create(
+            ledger_year=year,
+            code=target.code,
+            defaults={
+                "target": target,
+                "title": target.indicator,
+                "lead_unit": unit,
+                "unit_label": target.unit,
+                "deadline": dt.date(2025, 12, 31),
+                "value_meaning": "level",
+            },
+        )
+        return item
+
+    def submission(self, unit: Unit) -> Any:
+        """A draft report by `unit` on its item for 2025Q1."""
+        import datetime as dt
+
+        from minsheng.reporting.models import Submission
+
+        sub, _ = Submission.objects.get_or_create(
+            item=self.ledger_item(unit),
+            unit=unit,
+            period_key="2025Q1",
+            is_current=True,
+            defaults={
+                "due_on": dt.date(2025, 4, 20),
+                "value_meaning": "level",
+                "chain": ["department", "office"],
+                "created_by": self.user_in(unit),
+            },
+        )
+        return sub
+
+    def evidence(self, unit: Unit) -> Any:
+        """An evidence file (on disk) of `unit`'s report."""
+        from minsheng.reporting.models import Evidence
+        from minsheng.reporting.services import evidence_path
+
+        evidence = Evidence.objects.create(
+            submission=self.submission(unit),
+            original_name="说明.pdf",
+            extension="pdf",
+            content_type="application/pdf",
+            size_bytes=8,
+            sha256="0" * 64,
+            uploaded_by=self.user_in(unit),
+        )
+        path = evidence_path(evidence)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.4")
+        return evidence
+
+    def ledger_import(self, unit: Unit) -> Any:
+        """A refused ledger import uploaded by a reporter of `unit` (with its error report)."""
+        from minsheng.reporting.models import LedgerImport
+
+        return LedgerImport.objects.create(
+            ledger_year=self.ledger_item(unit).ledger_year,
+            actor=self.user_in(unit),
+            file_name="台帐.xlsx",
+            status="refused",
+            error_count=1,
+            errors_preview=[{"row": 3, "column": "完成值", "message": "请输入数字", "value": "x"}],
+            error_report=b"PK\x03\x04 report",
+        )
+
 
 Factory = Callable[[World, Unit], dict[str, Any]]
 
@@ -125,7 +210,16 @@ class StaffOnly:
     reason: str
 
 
-Entry = Scoped | Public | StaffOnly
+@dataclass(frozen=True)
+class PostOnly:
+    """A screen that answers POST only (GET → 405): checked by POSTing to a sibling's and a missing object."""
+
+    factory: Factory
+    owned: bool = True
+    reason: str = ""
+
+
+Entry = Scoped | Public | StaffOnly | PostOnly
 
 
 def _unit_code(w: World, unit: Unit) -> dict[str, Any]:
@@ -142,6 +236,36 @@ def _policy(w: World, unit: Unit) -> dict[str, Any]:
 
 
 CATALOG = "the policy catalog is the published policy text; every signed-in role reads it"
+LEDGER_YEAR = (
+    "a ledger year is not unit-owned; the page and the workbook list only the items in the caller's scope "
+    "(minsheng/reporting/tests/test_workbook_service.py::test_a_district_exports_only_its_items_and_cannot_"
+    "import_a_siblings)"
+)
+UPLOADER_ONLY = (
+    "an import's result is seen only by the person who uploaded it, whatever their role "
+    "(test_workbook_service.py::test_import_results_are_only_for_the_uploader)"
+)
+
+
+def _item(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": w.ledger_item(unit).pk}
+
+
+def _report(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": w.ledger_item(unit).pk, "unit_code": unit.code, "period_key": "2025Q1"}
+
+
+def _submission(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": w.submission(unit).pk}
+
+
+def _year(w: World, unit: Unit) -> dict[str, Any]:
+    return {"year": w.ledger_item(unit).ledger_year.year}
+
+
+def _import(w: World, unit: Unit) -> dict[str, Any]:
+    return {"pk": w.ledger_import(unit).pk}
+
 
 # One line per route name ("namespace:name"). Keep it sorted by app.
 ROUTES: dict[str, Entry] = {
@@ -152,6 +276,27 @@ ROUTES: dict[str, Entry] = {
     "policy:target": Public(_target, CATALOG),
     "api-v1:get_target": Public(_target, CATALOG),
     "api-v1:get_policy": Public(_policy, CATALOG),
+    # reporting: the ledger, reports, evidence
+    "reporting:item": Scoped(_item),
+    "reporting:report": Scoped(_report, citywide=404, own_ok=(Role.REPORTER,)),  # only reporters fill reports
+    "reporting:report_draft": PostOnly(_report),
+    "reporting:evidence_upload": PostOnly(_report),
+    "reporting:submission": Scoped(_submission),
+    "reporting:decide": PostOnly(_submission),
+    "reporting:correct": PostOnly(_submission),
+    "reporting:evidence": Scoped(lambda w, unit: {"pk": w.evidence(unit).pk}),
+    "api-v1:get_submission": Scoped(lambda w, unit: {"submission_id": w.submission(unit).pk}),
+    "reporting:ledger_year": Public(_year, LEDGER_YEAR),
+    "reporting:ledger_publish": PostOnly(
+        _year, owned=False, reason="office only (403 for others): test_services.py covers ledger_year_publish"
+    ),
+    # reporting: the ledger workbook
+    "reporting:ledger_export": Public(_year, LEDGER_YEAR),
+    "api-v1:export_ledger": Public(_year, LEDGER_YEAR),
+    "reporting:ledger_import": PostOnly(_year, owned=False, reason=LEDGER_YEAR),
+    "api-v1:import_ledger": Public(_year, LEDGER_YEAR),
+    "reporting:ledger_import_status": Scoped(_import, citywide=404, own_ok=()),  # UPLOADER_ONLY
+    "reporting:ledger_import_errors": Scoped(_import, citywide=404, own_ok=()),  # UPLOADER_ONLY
 }
 
 # Rules for whole namespaces, by prefix of the route name.

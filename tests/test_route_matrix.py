@@ -129,3 +129,39 @@ def test_admin_pages_with_ids_send_business_roles_to_the_admin_login(role_client
             if response.status_code != 302 or "/admin/login/" not in response["Location"]:
                 failures.append(f"{role}: GET {url} → {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def _post_only_routes() -> list[Route]:
+    return [r for r in routes_with_ids() if isinstance(rm.entry_for(r.name), rm.PostOnly)]
+
+
+def test_post_only_entries_on_objects_not_owned_by_units_give_a_reason() -> None:
+    for route in _post_only_routes():
+        entry = rm.entry_for(route.name)
+        assert isinstance(entry, rm.PostOnly)
+        assert entry.owned or entry.reason, f"{route.name}: PostOnly(owned=False) needs a reason"
+
+
+@pytest.mark.parametrize(
+    "route",
+    [r for r in _post_only_routes() if getattr(rm.entry_for(r.name), "owned", False)],
+    ids=lambda r: r.name,
+)
+def test_posting_to_a_sibling_units_object_is_like_posting_to_a_missing_one(
+    route: Route, role_clients: dict[str, Client], org_tree: dict[str, Unit], make_user: Any
+) -> None:
+    entry = rm.entry_for(route.name)
+    assert isinstance(entry, rm.PostOnly)
+    world = rm.World(units=org_tree, make_user=make_user)
+    sibling_url = reverse(route.name, kwargs=entry.factory(world, world.sibling))
+    missing_url = reverse(route.name, kwargs=missing_kwargs(route))
+    failures = []
+    for role in (*rm.SCOPED_ROLES, *rm.ADMIN_ROLES):
+        client = role_clients[role]
+        got_sibling = client.post(sibling_url).status_code
+        got_missing = client.post(missing_url).status_code
+        if got_sibling != 404 or got_missing != 404:
+            failures.append(
+                f"{role}: POST {sibling_url} → {got_sibling}, missing → {got_missing}, expected 404"
+            )
+    assert not failures, "\n".join(failures)

@@ -206,7 +206,7 @@ def submit_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
 
 
 @router.get(
-    "/submissions/{submission_id}", response=SubmissionOut, summary="One submission (404 outside scope)"
+    "/submissions/{int:submission_id}", response=SubmissionOut, summary="One submission (404 outside scope)"
 )
 def get_submission(request: HttpRequest, submission_id: int) -> Submission:
     return get_submission_for_user_or_404(request.user, submission_id)
@@ -234,7 +234,7 @@ class LedgerImportOut(Schema):
 
 
 @router.get(
-    "/ledger/{year}/export",
+    "/ledger/{int:year}/export",
     response={200: None, 404: ErrorOut, 422: ErrorOut},
     summary="The year's ledger as the 台帐 .xlsx, scoped to the caller (period: '', Q1–Q4; mine: only "
     "the items the caller reports on)",
@@ -254,7 +254,7 @@ def export_ledger(request: HttpRequest, year: int, period: str = "", mine: bool 
 
 
 @router.post(
-    "/ledger/{year}/import",
+    "/ledger/{int:year}/import",
     response={200: LedgerImportOut, 404: ErrorOut, 413: ErrorOut, 422: LedgerImportOut},
     summary="Import an edited ledger workbook (multipart field `file`, .xlsx ≤ 20 MB): all rows or none; "
     "422 lists every error by row and column",
