@@ -236,12 +236,22 @@ class LedgerImportOut(Schema):
 @router.get(
     "/ledger/{int:year}/export",
     response={200: None, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the ledger workbook",
+                "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
     summary="The year's ledger as the 台帐 .xlsx, scoped to the caller (period: '', Q1–Q4; mine: only "
     "the items the caller reports on)",
 )
-def export_ledger(request: HttpRequest, year: int, period: str = "", mine: bool = False) -> HttpResponse:
+def export_ledger(
+    request: HttpRequest, year: int, period: str = "", mine: bool = False
+) -> HttpResponse | Status[ErrorOut]:
     if period not in PERIOD_CHOICES:
-        return HttpResponse('{"detail": "period must be one of \'\', Q1, Q2, Q3, Q4"}', status=422)
+        return Status(422, ErrorOut(detail="period must be one of '', Q1, Q2, Q3, Q4"))
     try:
         data = ledger_export(actor=request.user, year=year, period=period, only_mine=mine)
     except LedgerYearMissing as exc:
