@@ -4,6 +4,10 @@ Measures (best of 3 interleaved runs, wall-clock and CPU time, in this process):
   (a) openpyxl alone reading the workbook (read_only, values_only, every cell) — the reference;
   (b) `read_ledger_workbook` — safety check + header + every row validated;
   (c) `write_ledger_workbook` of the same rows.
+  (d) the full import through the service (`reporting.services.workbook.ledger_import`): the same checks plus
+      the actor's scope, who-may-change-what, and 10,000 draft reports written to a scratch SQLite database in
+      one transaction — against openpyxl alone reading the same file, interleaved in the same subprocess
+      (the database is restored from a pristine copy before each round, so every round writes every row).
 Peak memory is measured in a fresh subprocess per phase:
   - peak RSS (getrusage) of the streamed import at 2,000 and 10,000 rows — the ratio is the
     "constant memory" check (close to 1);
@@ -164,6 +168,142 @@ def _run_phase(phase: str, argument: str) -> None:
         raise SystemExit(f"unknown phase {phase}")
 
 
+def _service_child(count: int, repeat: int, folder: str) -> None:
+    """In a fresh interpreter on a scratch SQLite database: seed `count` ledger items for one department,
+    export them through the service, fill in every row's progress and value, then time the service import
+    (every row validated and written, one transaction, committed) against openpyxl alone on that file."""
+    import shutil
+
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ["MINSHENG_VAR_DIR"] = folder
+    import django
+
+    django.setup()
+    from dataclasses import replace
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from minsheng.accounts.models import User
+    from minsheng.org.models import Role, Unit
+    from minsheng.org.services import REFERENCE_UNITS, role_grant, units_load_reference
+    from minsheng.policy.models import Policy, PolicySystem, Target, Task
+    from minsheng.reporting.models import LedgerItem, LedgerYear
+    from minsheng.reporting.services.workbook import ledger_export_rows, ledger_import
+
+    call_command("migrate", verbosity=0)
+    units_load_reference(actor=None, text=REFERENCE_UNITS.read_text(encoding="utf-8"))
+    unit = Unit.objects.get(code="420102")  # 江岸区 reports on its own items
+    user = User.objects.create(username="bench_reporter")
+    role_grant(actor=None, user=user, unit=unit, role=Role.REPORTER)
+    policy = Policy.objects.create(code="bench", title="基准测试政策", issuer="武汉市人民政府")
+    system = PolicySystem.objects.create(policy=policy, code="S1", name="民生保障")
+    task = Task.objects.create(
+        policy=policy, system=system, code="T1", number=1, title="任务", lead_unit=unit
+    )
+    rnd = random.Random(7)
+    targets = Target.objects.bulk_create(
+        Target(
+            task=task,
+            code=f"B-{n:05d}",
+            indicator=f"{_TASKS[n % len(_TASKS)]}（{n}）",
+            comparator=">=",
+            value=Decimal(_MEASURES[n % len(_MEASURES)][1]),
+            unit=_MEASURES[n % len(_MEASURES)][0],
+            higher_is_better=True,
+            kind="level",
+            deadline=date(2024, 12, 31),
+            lead_unit=unit,
+            source_sentence="原文",
+        )
+        for n in range(count)
+    )
+    year = LedgerYear.objects.create(policy=policy, year=2024, status="published")
+    LedgerItem.objects.bulk_create(
+        LedgerItem(
+            ledger_year=year,
+            target=t,
+            code=t.code,
+            title=t.indicator,
+            goal_value=t.value,
+            comparator=">=",
+            unit_label=t.unit,
+            lead_unit=unit,
+            deadline=date(2024, 12, 31),
+            value_meaning="level",
+            sort_order=n,
+        )
+        for n, t in enumerate(targets)
+    )
+    path = Path(folder) / "service.xlsx"
+    wall = time.perf_counter()
+    rows = ledger_export_rows(actor=user, ledger_year=year)
+    export_s = time.perf_counter() - wall
+    edited = [
+        replace(
+            r,
+            progress=_PROGRESS[n % 2].format(v=n % 97, u=r.unit, p=n % 100),
+            next_steps="加强调度，确保完成年度目标",
+            reported_value=Decimal(rnd.randint(1, 900)) / 10,
+        )
+        for n, r in enumerate(rows)
+    ]
+    write_ledger_workbook(edited, path, year=2024)
+    export_s_write = time.perf_counter() - wall - export_s
+    del rows, edited
+    connection.close()
+    database = Path(folder) / "bench.sqlite3"
+    pristine = Path(folder) / "pristine.sqlite3"
+    shutil.copyfile(database, pristine)
+    best: dict[str, tuple[float, float]] = {"openpyxl": (float("inf"),) * 2, "service": (float("inf"),) * 2}
+    written = 0
+    outcome: list[Any] = []
+    for _round in range(repeat):
+        connection.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(pristine, database)
+        w, c = timed(lambda: openpyxl_read(path))
+        best["openpyxl"] = (min(best["openpyxl"][0], w), min(best["openpyxl"][1], c))
+        outcome.clear()
+        w, c = timed(lambda: outcome.append(ledger_import(actor=user, year=2024, upload=path)))
+        if not outcome[0].ok:
+            raise RuntimeError(f"service import refused: {outcome[0].errors[:3]}")
+        written = outcome[0].rows_changed
+        best["service"] = (min(best["service"][0], w), min(best["service"][1], c))
+    print(
+        json.dumps(
+            {
+                "rows": written,
+                "openpyxl": best["openpyxl"],
+                "service": best["service"],
+                "export_rows_s": export_s,
+                "export_write_s": export_s_write,
+            }
+        )
+    )
+
+
+def service_import(count: int, repeat: int) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    env.pop("DATABASE_URL", None)
+    with tempfile.TemporaryDirectory() as folder:
+        completed = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--service", str(count), str(repeat), folder],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+        )
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
 def _child(phase: str, argument: str, meter: str) -> None:
     """Run one phase in this fresh interpreter and print its peak memory in bytes as JSON.
 
@@ -240,6 +380,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         traced[("import_keep", big)] = peak_memory("import_keep", str(paths[big]))
         rss = {n: peak_memory("import", str(paths[n]), "rss") for n in (small, big)}
         size_mb = paths[big].stat().st_size / MB
+    service = service_import(big, repeat)
     (reference_s, reference_cpu), (import_s, import_cpu), (export_s, _) = (
         times["openpyxl"],
         times["import"],
@@ -313,6 +454,27 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
         ),
         _result(f"workbook.export_peak_mem_{tag}", traced[("export", big)], "MB", None, "report"),
         _result(
+            f"workbook.service_import_{tag}",
+            service["service"][0],
+            "s",
+            service["openpyxl"][0],
+            f"report: {service['rows']} rows validated + written to SQLite, 1 transaction (ref: openpyxl read)",
+        ),
+        _result(
+            f"workbook.service_import_cpu_{tag}",
+            service["service"][1],
+            "s",
+            service["openpyxl"][1],
+            "report (CPU time; ref: openpyxl read)",
+        ),
+        _result(
+            f"workbook.service_export_{tag}",
+            service["export_rows_s"] + service["export_write_s"],
+            "s",
+            None,
+            f"report: rows from the database {service['export_rows_s']:.2f}s + xlsx",
+        ),
+        _result(
             f"workbook.export_peak_mem_ratio_{tag}_vs_{small_tag}",
             export_growth,
             "x",
@@ -338,5 +500,7 @@ def _table(results: list[dict[str, Any]]) -> str:
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         _child(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 5 and sys.argv[1] == "--service":
+        _service_child(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     else:
         print(_table(run(quick="--quick" in sys.argv)))

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 ENTRY = re.compile(r'(msgid "((?:[^"\\]|\\.)*)"\nmsgstr ")(")', re.MULTILINE)
+# A long msgid that makemessages wrapped over several lines: msgid "" then "…" lines, then an empty msgstr.
+WRAPPED = re.compile(r'(msgid ""\n((?:"(?:[^"\\]|\\.)*"\n)+)msgstr ")("\n)', re.MULTILINE)
 
 
 def main() -> int:
@@ -30,6 +32,15 @@ def main() -> int:
         return m.group(0)
 
     text = ENTRY.sub(fill, text)
+
+    def fill_wrapped(m: re.Match[str]) -> str:
+        msgid = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+        if msgid in glossary:
+            return m.group(1) + glossary[msgid].replace('"', '\\"') + m.group(3)
+        missing.append(msgid)
+        return m.group(0)
+
+    text = WRAPPED.sub(fill_wrapped, text)
     text = text.replace("#, fuzzy\n", "")
     po_path.write_text(text, encoding="utf-8")
     for msgid in missing:

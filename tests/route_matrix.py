@@ -212,6 +212,20 @@ class World:
         found: Evidence = self.cache[key]
         return found
 
+    def ledger_import(self, unit: Unit) -> Any:
+        """A refused ledger import uploaded by a reporter of `unit` (with its error report)."""
+        from minsheng.reporting.models import LedgerImport
+
+        return LedgerImport.objects.create(
+            ledger_year=self.ledger_year(),
+            actor=self.user_in(unit),
+            file_name="台帐.xlsx",
+            status="refused",
+            error_count=1,
+            errors_preview=[{"row": 3, "column": "完成值", "message": "请输入数字", "value": "x"}],
+            error_report=b"PK\x03\x04 report",
+        )
+
 
 def _remove_file(path: str) -> None:
     from pathlib import Path
@@ -389,6 +403,17 @@ ROUTES: dict[str, Entry] = {
     "reporting:correct": Scoped(_submission, methods=POST),
     "reporting:evidence": Scoped(_evidence),
     "api-v1:get_submission": Scoped(_submission_api),
+    # reporting: the ledger workbook (export lists only the caller's items; an import's result is the uploader's)
+    "reporting:ledger_export": Public(_ledger_year, LEDGER),
+    "api-v1:export_ledger": Public(_ledger_year, LEDGER),
+    "reporting:ledger_import": Public(_ledger_year, LEDGER, methods=POST),
+    "api-v1:import_ledger": Public(_ledger_year, LEDGER),
+    "reporting:ledger_import_status": Scoped(
+        lambda w, unit: {"pk": w.ledger_import(unit).pk}, citywide=404, own_ok=()
+    ),
+    "reporting:ledger_import_errors": Scoped(
+        lambda w, unit: {"pk": w.ledger_import(unit).pk}, citywide=404, own_ok=()
+    ),
     # progress: target pages are catalog-wide (rows scoped); a unit's history belongs to the unit
     "progress:target": Public(_progress_target, PROGRESS_TARGET, admins=404),
     "progress:series-data": Public(_progress_target, PROGRESS_TARGET, admins=404),

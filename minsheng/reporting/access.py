@@ -15,7 +15,7 @@ from minsheng.org.access import unit_scope
 from minsheng.org.models import Role, RoleAssignment, Unit, UnitKind
 
 from .domain.approval import Actor, Level
-from .models import Evidence, LedgerItem, LedgerYear, Submission
+from .models import Evidence, LedgerImport, LedgerItem, LedgerYear, Submission
 
 DISTRICT_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 
@@ -110,6 +110,16 @@ def get_evidence_for_user_or_404(user: Any, pk: int) -> Evidence:
     if evidence is None:
         raise Http404("文件不存在")
     return evidence
+
+
+def get_import_for_user_or_404(user: Any, pk: int) -> LedgerImport:
+    """A ledger import is seen only by the person who uploaded it (its errors echo their file)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("导入记录不存在")
+    job = LedgerImport.objects.filter(pk=pk, actor=user).select_related("ledger_year").first()
+    if job is None:
+        raise Http404("导入记录不存在")
+    return job
 
 
 def reporting_units(item: LedgerItem) -> list[Unit]:

@@ -7,11 +7,14 @@ and submits only for its own subtree. Bulk submission is idempotent on each entr
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
@@ -19,7 +22,17 @@ from minsheng.org.access import units_visible_to
 
 from .access import get_item_for_user_or_404, get_submission_for_user_or_404, items_visible_to
 from .models import LedgerItem, Submission
-from .services import ConflictError, ReportingError, SubmissionInput, SubmissionInvalid, submission_submit
+from .services import (
+    ConflictError,
+    LedgerYearMissing,
+    ReportingError,
+    SubmissionInput,
+    SubmissionInvalid,
+    ledger_export,
+    ledger_import,
+    submission_submit,
+)
+from .services.workbook import PERIOD_CHOICES, UPLOAD_MAX_BYTES, workbook_file_name
 
 router = Router(tags=["reporting"])
 
@@ -197,3 +210,81 @@ def submit_bulk(request: HttpRequest, payload: BulkIn) -> BulkOut:
 )
 def get_submission(request: HttpRequest, submission_id: int) -> Submission:
     return get_submission_for_user_or_404(request.user, submission_id)
+
+
+# ------------------------------------------------------------------------------------------ the workbook
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportErrorOut(Schema):
+    row: int | None
+    column: str | None
+    message: str
+    value: str
+
+
+class LedgerImportOut(Schema):
+    ok: bool
+    rows_read: int
+    rows_changed: int
+    refusal_code: str = ""
+    errors: list[ImportErrorOut] = []
+    errors_truncated: bool = False
+
+
+@router.get(
+    "/ledger/{int:year}/export",
+    response={200: None, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the ledger workbook",
+                "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+    summary="The year's ledger as the 台帐 .xlsx, scoped to the caller (period: '', Q1–Q4; mine: only "
+    "the items the caller reports on)",
+)
+def export_ledger(
+    request: HttpRequest, year: int, period: str = "", mine: bool = False
+) -> HttpResponse | Status[ErrorOut]:
+    if period not in PERIOD_CHOICES:
+        return Status(422, ErrorOut(detail="period must be one of '', Q1, Q2, Q3, Q4"))
+    try:
+        data = ledger_export(actor=request.user, year=year, period=period, only_mine=mine)
+    except LedgerYearMissing as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"ledger-{year}.xlsx\"; filename*=UTF-8''{quote(workbook_file_name(year))}"
+    )
+    return response
+
+
+@router.post(
+    "/ledger/{int:year}/import",
+    response={200: LedgerImportOut, 404: ErrorOut, 413: ErrorOut, 422: LedgerImportOut},
+    summary="Import an edited ledger workbook (multipart field `file`, .xlsx ≤ 20 MB): all rows or none; "
+    "422 lists every error by row and column",
+)
+def import_ledger(request: HttpRequest, year: int, file: File[UploadedFile]) -> Status[Any]:
+    if (file.size or 0) > UPLOAD_MAX_BYTES:
+        return Status(413, ErrorOut(detail="文件超过 20 MB，不能导入"))
+    try:
+        outcome = ledger_import(actor=request.user, year=year, upload=file.file, file_name=file.name or "")
+    except LedgerYearMissing as exc:
+        raise Http404(str(exc)) from exc
+    out = LedgerImportOut(
+        ok=outcome.ok,
+        rows_read=outcome.rows_read,
+        rows_changed=outcome.rows_changed,
+        refusal_code=outcome.refusal_code,
+        errors=[
+            ImportErrorOut(row=e.row, column=e.column, message=e.message, value=e.value)
+            for e in outcome.errors
+        ],
+        errors_truncated=outcome.errors_truncated,
+    )
+    return Status(200 if outcome.ok else 422, out)

@@ -49,3 +49,24 @@ class DecisionForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("佐证材料"))
+
+
+class LedgerImportForm(forms.Form):
+    """The edited ledger workbook (.xlsx, ≤ 20 MB; checked again by the service and the workbook reader)."""
+
+    file = forms.FileField(label=_("台帐文件（.xlsx）"))
+
+
+class LedgerExportForm(forms.Form):
+    period = forms.ChoiceField(
+        label=_("报告期"),
+        required=False,
+        choices=[
+            ("", _("当前应报期间")),
+            ("Q1", _("第一季度")),
+            ("Q2", _("第二季度")),
+            ("Q3", _("第三季度")),
+            ("Q4", _("第四季度")),
+        ],
+    )
+    mine = forms.BooleanField(required=False)

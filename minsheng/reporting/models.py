@@ -96,6 +96,9 @@ class LedgerItem(models.Model):
     allow_negative = models.BooleanField(default=False)
     approval_chain = models.JSONField(_("审核链"), default=default_chain)
     sort_order = models.PositiveIntegerField(default=0)
+    # The office's judgement for the workbook's 状态 column (未启动/序时推进/滞后推进/已完成); blank = derived
+    # from the reports (services_workbook.derived_status). Only the office sets it (by import).
+    status_override = models.CharField(_("台帐状态"), max_length=12, blank=True)
 
     class Meta:
         ordering = ("ledger_year", "sort_order", "code")
@@ -432,3 +435,50 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.unit_id} {self.period_key} {self.kind}"
+
+
+class LedgerImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在导入")
+    ACCEPTED = "accepted", _("已导入")
+    REFUSED = "refused", _("未导入")
+    FAILED = "failed", _("导入中断")
+
+
+class LedgerImport(models.Model):
+    """One upload of an edited ledger workbook: who, which year, the outcome, and the row-by-row error report.
+
+    Visible only to the person who uploaded it. The uploaded file lives under PRIVATE_MEDIA_ROOT until the
+    import has run; the error report (≤ 500 errors, a few dozen KB) is kept here for download.
+    """
+
+    ledger_year = models.ForeignKey(LedgerYear, on_delete=models.CASCADE, related_name="imports")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("文件名"), max_length=200)
+    storage_name = models.CharField(
+        max_length=64, blank=True
+    )  # the upload under PRIVATE_MEDIA_ROOT; "" once run
+    size_bytes = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=LedgerImportStatus.choices, default=LedgerImportStatus.QUEUED
+    )
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_changed = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    refusal_code = models.CharField(max_length=40, blank=True)
+    errors_preview = models.JSONField(default=list, blank=True)  # the first 50: {row, column, message, value}
+    error_report = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("台帐导入")
+        verbose_name_plural = _("台帐导入")
+
+    def __str__(self) -> str:
+        return f"{self.ledger_year_id} {self.file_name} {self.status}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (LedgerImportStatus.QUEUED, LedgerImportStatus.RUNNING)

@@ -9,6 +9,10 @@ urlpatterns = [
     path("ledger/<int:year>/", views.ledger, name="ledger_year"),
     path("ledger/create/", views.ledger_create, name="ledger_create"),
     path("ledger/<int:year>/publish/", views.ledger_publish, name="ledger_publish"),
+    path("ledger/<int:year>/export.xlsx", views.ledger_export, name="ledger_export"),
+    path("ledger/<int:year>/import/", views.ledger_import, name="ledger_import"),
+    path("ledger/imports/<int:pk>/", views.ledger_import_status, name="ledger_import_status"),
+    path("ledger/imports/<int:pk>/errors.xlsx", views.ledger_import_errors, name="ledger_import_errors"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/report/<str:unit_code>/<str:period_key>/", views.report_form, name="report"),
     path(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from .access import (
     approval_levels,
     can_report,
     get_evidence_for_user_or_404,
+    get_import_for_user_or_404,
     get_item_for_user_or_404,
     get_submission_for_user_or_404,
     is_office,
@@ -28,9 +31,12 @@ from .access import (
 )
 from .domain.approval import Status
 from .domain.periods import parse_period
-from .forms import CorrectionForm, DecisionForm, EvidenceForm, ReportForm
+from .forms import CorrectionForm, DecisionForm, EvidenceForm, LedgerExportForm, LedgerImportForm, ReportForm
 from .models import LedgerItem, LedgerYear, Notice
-from .services import ConflictError, ReportingError, SubmissionInvalid
+from .services import ConflictError, LedgerYearMissing, ReportingError, SubmissionInvalid
+from .services.workbook import import_progress, workbook_file_name
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year_or_latest(user: Any, year: int | None) -> LedgerYear | None:
@@ -58,6 +64,9 @@ def ledger(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "items": items,
             "office": is_office(request.user),
             "policy": default_policy(),
+            "export_form": LedgerExportForm(),
+            "import_form": LedgerImportForm(),
+            "back": "ledger",
         },
     )
 
@@ -96,7 +105,15 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/mine.html",
-        {"ledger_year": ledger_year, "rows": rows, "years": ledger_years_visible_to(request.user)},
+        {
+            "ledger_year": ledger_year,
+            "rows": rows,
+            "years": ledger_years_visible_to(request.user),
+            "export_form": LedgerExportForm(initial={"mine": True}),
+            "import_form": LedgerImportForm(),
+            "back": "mine",
+            "mine": True,
+        },
     )
 
 
@@ -384,3 +401,96 @@ def notices(request: HttpRequest) -> HttpResponse:
         Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
         return redirect("reporting:notices")
     return render(request, "reporting/notices.html", {"rows": rows})
+
+
+# ---------------------------------------------------------------------------------- the ledger workbook
+
+
+def _attachment(file_name: str, fallback: str) -> str:
+    """`attachment` with an ASCII fallback name and the real (Chinese) name per RFC 6266 / 5987."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name)}"
+
+
+@login_required
+def ledger_export(request: HttpRequest, year: int) -> HttpResponse:
+    """Download the year's ledger (台帐 layout) with the items the user may see."""
+    form = LedgerExportForm(request.GET)
+    if not form.is_valid():
+        raise Http404("报告期不存在")
+    try:
+        data = services.ledger_export(
+            actor=request.user,
+            year=year,
+            period=form.cleaned_data.get("period") or "",
+            only_mine=bool(form.cleaned_data.get("mine")),
+        )
+    except LedgerYearMissing as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = _attachment(workbook_file_name(year), f"ledger-{year}.xlsx")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def ledger_import(request: HttpRequest, year: int) -> HttpResponse:
+    """Upload an edited ledger: kept privately, applied all or nothing by the task `reporting.ledger_import`
+    (in-process without a broker), then the result page (which polls while the import runs)."""
+    form = LedgerImportForm(request.POST, request.FILES)
+    back = "mine" if request.POST.get("back") == "mine" else "ledger"
+    if not form.is_valid():
+        return _import_rejected(request, back, year, "请选择要导入的台帐文件（.xlsx）")
+    upload = form.cleaned_data["file"]
+    try:
+        job = services.ledger_import_start(
+            actor=request.user, year=year, name=upload.name, size=upload.size, stream=upload.file
+        )
+    except LedgerYearMissing as exc:
+        raise Http404(str(exc)) from exc
+    except ReportingError as exc:
+        return _import_rejected(request, back, year, str(exc))
+    from .tasks import ledger_import as task
+
+    task.delay(job.pk)
+    return redirect("reporting:ledger_import_status", pk=job.pk)
+
+
+def _import_rejected(request: HttpRequest, back: str, year: int, message: str) -> HttpResponse:
+    """An upload refused before it was kept (no file, wrong type, too big): the message where it was asked."""
+    if request.headers.get("HX-Request"):
+        return render(request, "reporting/_import_error.html", {"message": message})
+    messages.error(request, message)
+    return _back(back, year)
+
+
+def _back(back: str, year: int) -> HttpResponse:
+    if back == "mine":
+        return redirect(f"{reverse('reporting:mine')}?year={year}")
+    return redirect("reporting:ledger_year", year=year)
+
+
+@login_required
+def ledger_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outcome of one import: rows imported, or the errors (first 50) and the full report's link.
+    While the import runs, the status fragment polls itself (HTMX)."""
+    job = get_import_for_user_or_404(request.user, pk)
+    context = {"job": job, "progress": None if job.finished else import_progress(job)}
+    if request.headers.get("HX-Request"):
+        return render(request, "reporting/_import_status.html", context)
+    return render(request, "reporting/import.html", context)
+
+
+@login_required
+def ledger_import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full row-by-row error report of a refused import, as .xlsx."""
+    job = get_import_for_user_or_404(request.user, pk)
+    if not job.error_report:
+        raise Http404("没有错误报告")
+    response = HttpResponse(bytes(job.error_report), content_type=XLSX_TYPE)
+    name = f"{job.ledger_year.year}年度台帐导入错误报告.xlsx"
+    response["Content-Disposition"] = _attachment(name, f"ledger-import-{job.pk}-errors.xlsx")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -20,6 +20,8 @@ from minsheng.reporting.domain.workbook_export import (
 from minsheng.reporting.domain.workbook_import import (
     DEFAULT_ROWS_MAX,
     ItemLookup,
+    RowCheck,
+    RowLookup,
     RowSink,
     read_ledger_workbook,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "LedgerRow",
     "LedgerStatus",
     "Refusal",
+    "RowCheck",
+    "RowLookup",
     "RowSink",
     "UnsafeWorkbookError",
     "XlsxLimits",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import pairwise
 from typing import Any
 
@@ -51,6 +51,11 @@ from minsheng.reporting.domain.xlsx_safety import (
 
 type ItemLookup = Callable[[str], LedgerRow | None]
 type RowSink = Callable[[LedgerRow], None]
+# Like ItemLookup, given the whole row as read (the caller may need its period to find the report shown).
+type RowLookup = Callable[[LedgerRow], LedgerRow | None]
+# The caller's own rules for a row that passed every check here: (field name, Chinese message) pairs for the
+# fields it refuses, given the row as read and as the system holds it (e.g. who may change which column).
+type RowCheck = Callable[[LedgerRow, LedgerRow], Iterable[tuple[str, str]]]
 
 DEFAULT_ROWS_MAX = 20_000
 SHOWN_VALUE_MAX = 100
@@ -227,7 +232,7 @@ def _check_against_current(number: int, row: LedgerRow, current: LedgerRow | Non
     """Stale versions, a changed period, and edits to approved (locked) items."""
     code_column = COLUMN_BY_FIELD["item_code"].shown
     if current is None:
-        message = f"系统中没有该条目（编码 {row.item_code}），或您无权填报它；请重新导出台帐后填写。"
+        message = f"未知或无权限的事项（编码 {row.item_code}）：系统中没有该条目，或您无权填报它；请重新导出台帐后填写。"
         return [CellError(number, code_column, message, _shown(row.item_code))]
     errors: list[CellError] = []
     if current.version != row.version:
@@ -245,6 +250,16 @@ def _check_against_current(number: int, row: LedgerRow, current: LedgerRow | Non
                 header = COLUMN_BY_FIELD[name].header
                 message = f"该条目已审核锁定，不能修改“{header}”；如需更正，请在系统中提交更正版本。"
                 errors.append(CellError(number, header, message, _shown(getattr(row, name))))
+    return errors
+
+
+def _caller_errors(number: int, row: LedgerRow, problems: Iterable[tuple[str, str]]) -> list[CellError]:
+    errors = []
+    for field, message in problems:
+        column = COLUMN_BY_FIELD.get(field)
+        shown = column.shown if column is not None else None
+        value = getattr(row, field, "") if column is not None else ""
+        errors.append(CellError(number, shown, message, _shown("" if value is None else value)))
     return errors
 
 
@@ -291,6 +306,8 @@ def read_ledger_workbook(
     limits: XlsxLimits | None = None,
     max_errors: int = 500,
     on_row: RowSink | None = None,
+    check_row: RowCheck | None = None,
+    lookup_row: RowLookup | None = None,
 ) -> ImportResult:
     """Validate every row of an edited ledger workbook; all rows when all are valid, else none.
 
@@ -302,6 +319,10 @@ def read_ledger_workbook(
     - `statuses`: the allowed 状态 values.
     - `on_row`: stream valid rows to the caller instead of keeping them (constant memory); they are
       provisional until the result says `ok` — the caller must discard them otherwise (e.g. roll back).
+    - `lookup_row(row)`: instead of `lookup_item`, for callers whose "current" depends on more than the code
+      (e.g. the report for the row's period).
+    - `check_row(row, current)`: the caller's own per-row rules (who may change which column), run when the
+      row passed every check here; each (field, message) it yields is an error on that row and column.
     Blank rows are skipped; rows are identified by the hidden item code, so their order is free.
     """
     try:
@@ -310,7 +331,14 @@ def read_ledger_workbook(
         return _refused(Refusal(refused.code, refused.message))
     if not _defused():  # fail closed: never parse workbook XML without entity protection
         raise RuntimeError("openpyxl is not using defusedxml; refusing to parse uploaded workbooks")
-    scan = _Scan(expected_rows_max, lookup_item, statuses, max_errors, on_row)
+    row_lookup = lookup_row
+    if row_lookup is None and lookup_item is not None:
+        by_code = lookup_item
+
+        def row_lookup(row: LedgerRow) -> LedgerRow | None:
+            return by_code(row.item_code)
+
+    scan = _Scan(expected_rows_max, row_lookup, statuses, max_errors, on_row, check_row)
     with open_source(source) as stream:
         try:
             book = openpyxl.load_workbook(stream, read_only=True, data_only=False, keep_links=False)
@@ -330,13 +358,15 @@ class _Scan:
     def __init__(
         self,
         expected_rows_max: int,
-        lookup_item: ItemLookup | None,
+        lookup_row: RowLookup | None,
         statuses: Collection[str],
         max_errors: int,
         on_row: RowSink | None,
+        check_row: RowCheck | None = None,
     ) -> None:
+        self.check_row = check_row
         self.expected_rows_max = expected_rows_max
-        self.lookup_item = lookup_item
+        self.lookup_row = lookup_row
         self.statuses = statuses
         self.max_errors = max_errors
         self.on_row = on_row
@@ -388,8 +418,11 @@ class _Scan:
             if row is not None:
                 self.code_hashes.append(hash(row.item_code))
                 self.code_rows.append(number)
-                if self.lookup_item is not None:
-                    row_errors.extend(_check_against_current(number, row, self.lookup_item(row.item_code)))
+                if self.lookup_row is not None:
+                    current = self.lookup_row(row)
+                    row_errors.extend(_check_against_current(number, row, current))
+                    if current is not None and not row_errors and self.check_row is not None:
+                        row_errors.extend(_caller_errors(number, row, self.check_row(row, current)))
             if row_errors:
                 self.errors.extend(row_errors)
                 self.accepted.clear()  # all or nothing: nothing read so far will be returned

@@ -13,14 +13,28 @@ from .ledger import (
 )
 from .reminders import reminders_send
 from .submissions import SubmissionInput, submission_correct, submission_save_draft, submission_submit
+from .workbook import (
+    ImportOutcome,
+    LedgerYearMissing,
+    ledger_export,
+    ledger_import,
+    ledger_import_run,
+    ledger_import_start,
+)
 
 __all__ = [
     "ConflictError",
+    "ImportOutcome",
+    "LedgerYearMissing",
     "ReportingError",
     "SubmissionInput",
     "SubmissionInvalid",
     "evidence_add",
     "evidence_path",
+    "ledger_export",
+    "ledger_import",
+    "ledger_import_run",
+    "ledger_import_start",
     "ledger_item_update",
     "ledger_split_districts",
     "ledger_split_plan_target",

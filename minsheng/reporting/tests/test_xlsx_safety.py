@@ -17,7 +17,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import xlsxwriter
 from defusedxml import EntitiesForbidden
 
 from minsheng.reporting.domain.workbook import read_ledger_workbook
@@ -30,21 +29,14 @@ from minsheng.reporting.domain.xlsx_safety import (
     neutralise_text,
     restore_text,
 )
-from minsheng.reporting.tests.workbook_samples import export, sample_rows
+from minsheng.reporting.tests.workbook_samples import BILLION_LAUGHS, export, sample_rows
+from minsheng.reporting.tests.workbook_samples import rezip as _rezip
+from minsheng.reporting.tests.workbook_samples import (
+    workbook_with_shared_strings as _workbook_with_shared_strings,
+)
+from minsheng.reporting.tests.workbook_samples import zip_bomb as _zip_bomb
 
 PEAK_LIMIT = 100 * MiB
-BILLION_LAUGHS = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n'
-    b"<!DOCTYPE lolz [\n"
-    b' <!ENTITY lol "lol">\n'
-    + b"".join(
-        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'.encode()
-        for i in range(1, 10)
-    )
-    + b"]>\n"
-    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-    b"<si><t>&lol9;</t></si></sst>"
-)
 
 
 def _refusal(source: bytes, limits: XlsxLimits | None = None) -> tuple[UnsafeWorkbookError, int]:
@@ -57,47 +49,6 @@ def _refusal(source: bytes, limits: XlsxLimits | None = None) -> tuple[UnsafeWor
     finally:
         tracemalloc.stop()
     return caught.value, peak
-
-
-def _rezip(
-    data: bytes, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
-) -> bytes:
-    """A copy of the workbook zip with some parts replaced and some added."""
-    replace = replace or {}
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        assert set(replace) <= set(source.namelist())
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            target.writestr(info.filename, replace.get(info.filename, source.read(info.filename)))
-        for name, content in (add or {}).items():
-            target.writestr(name, content)
-    return out.getvalue()
-
-
-def _workbook_with_shared_strings() -> bytes:
-    """A small workbook as Excel saves it (text in xl/sharedStrings.xml)."""
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out)
-    book.add_worksheet("台帐").write_row(0, 0, ["序号", "任务内容"])
-    book.close()
-    return out.getvalue()
-
-
-def _zip_bomb(uncompressed: int) -> bytes:
-    """A workbook whose sheet inflates to `uncompressed` bytes of zeros (streamed, so building it is cheap)."""
-    out = io.BytesIO()
-    chunk = b"0" * MiB
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", b"<Types/>")
-        archive.writestr("xl/workbook.xml", b"<workbook/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w") as part:
-            for _ in range(uncompressed // MiB):
-                part.write(chunk)
-    return out.getvalue()
 
 
 def _lying_sizes_bomb() -> bytes:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import openpyxl
+import xlsxwriter
 
 from minsheng.reporting.domain.workbook import COLUMNS, LedgerRow, ledger_workbook_bytes
+from minsheng.reporting.domain.xlsx_safety import MiB
 
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
@@ -78,3 +81,85 @@ def insert_title_rows(data: bytes, count: int) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# Hostile workbooks, generated on the fly (shared by the xlsx_safety tests and the upload tests).
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b"<!DOCTYPE lolz [\n"
+    b' <!ENTITY lol "lol">\n'
+    + b"".join(
+        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'.encode()
+        for i in range(1, 10)
+    )
+    + b"]>\n"
+    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+    b"<si><t>&lol9;</t></si></sst>"
+)
+
+
+def rezip(
+    data: bytes, *, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
+) -> bytes:
+    """A copy of the workbook zip with some parts replaced and some added."""
+    replace = replace or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        assert set(replace) <= set(source.namelist())
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, replace.get(info.filename, source.read(info.filename)))
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def workbook_with_shared_strings() -> bytes:
+    """A small workbook as Excel saves it (text in xl/sharedStrings.xml)."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    book.add_worksheet("台帐").write_row(0, 0, ["序号", "任务内容"])
+    book.close()
+    return out.getvalue()
+
+
+def zip_bomb(uncompressed: int) -> bytes:
+    """A workbook whose sheet inflates to `uncompressed` bytes of zeros (streamed, so building it is cheap)."""
+    out = io.BytesIO()
+    chunk = b"0" * MiB
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as part:
+            for _ in range(uncompressed // MiB):
+                part.write(chunk)
+    return out.getvalue()
+
+
+def billion_laughs_workbook() -> bytes:
+    return rezip(workbook_with_shared_strings(), replace={"xl/sharedStrings.xml": BILLION_LAUGHS})
+
+
+def zip_slip_workbook(data: bytes) -> bytes:
+    return rezip(data, add={"../../evil.txt": b"x"})
+
+
+def html_as_xlsx() -> bytes:
+    return "<html><head><meta charset='utf-8'></head><body><table><tr><td>序号</td></tr></table></body></html>".encode()
+
+
+def macro_workbook(data: bytes) -> bytes:
+    """The workbook saved as .xlsm: a VBA project and the macro-enabled content type."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        types = archive.read("[Content_Types].xml")
+    xlsm = types.replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
+    return rezip(
+        data, replace={"[Content_Types].xml": xlsm}, add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}
+    )
