@@ -219,7 +219,7 @@ def _insert_rows(rows: Iterable[recompute.Row]) -> int:
                     count += 1
             return count
         ops = connection.ops
-        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # noqa: S608  # nosec B608
         as_of_i, latest_i, f_on_i, at_i = (
             cols.index(c) for c in ("as_of", "latest_on", "forecast_on", "computed_at")
         )
