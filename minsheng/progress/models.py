@@ -123,22 +123,24 @@ class TargetStatus(models.Model):
     forecast_upper = models.FloatField(null=True, blank=True)
     forecast_level = models.FloatField(null=True, blank=True)
     forecast_probability = models.FloatField(null=True, blank=True)
-    forecast_method = models.CharField(max_length=64, blank=True)
+    forecast_method = models.CharField(max_length=64, blank=True, db_default="")
     method = models.CharField(_("方法"), max_length=96)
-    explanation_zh = models.TextField(blank=True)
-    explanation_en = models.TextField(blank=True)
-    flags = models.CharField(max_length=200, blank=True)
-    source_kind = models.CharField(max_length=16, blank=True)
+    # Database defaults let the batch path insert its 231,000 rows without these columns.
+    explanation_zh = models.TextField(blank=True, db_default="")
+    explanation_en = models.TextField(blank=True, db_default="")
+    flags = models.CharField(max_length=200, blank=True, db_default="")
+    source_kind = models.CharField(max_length=16, blank=True, db_default="")
     exact = models.BooleanField(default=True)
     computed_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("目标状态")
         verbose_name_plural = _("目标状态")
+        # The one index: every read names the target(s) and unit(s) it wants (a unit's history is a prefix;
+        # a screen's rows are a few seeks). A second index cost more at recompute than it saved on screens.
         constraints = [
-            models.UniqueConstraint(fields=("target", "as_of", "unit"), name="progress_status_one_per_date")
+            models.UniqueConstraint(fields=("target", "unit", "as_of"), name="progress_status_one_per_date")
         ]
-        indexes = [models.Index(fields=("unit", "as_of"), name="progress_status_unit_asof")]
 
     def __str__(self) -> str:
         return f"{self.target_id}@{self.unit_id} {self.as_of}: {self.status}"

@@ -14,7 +14,9 @@ Two paths, one set of rules:
 
 from __future__ import annotations
 
+import logging
 import math
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +56,7 @@ from .models import Observation as ObservationRow
 from .specs import UnitSpec, spec_for, unit_spec
 
 FloatArray = NDArray[np.float64]
+log = logging.getLogger(__name__)
 
 COLUMNS = (
     "target_id",
@@ -353,30 +356,33 @@ class BatchRows:
     methods: list[str]
     flags: list[str]
 
-    def rows(self, as_of: date, computed_at: datetime) -> Iterator[Row]:
-        lists = [
-            a.tolist()
-            for a in (
-                self.score,
-                self.ratio,
-                self.latest_value,
-                self.running_total,
-                self.expected,
-                self.share_met,
-                self.target_value,
-            )
-        ]
-        cols = [[None if v != v else v for v in col] for col in lists]
-        days = _dates(self.latest_day)
-        statuses = [str(STATUS_BY_CODE[c]) for c in self.status.tolist()]
-        for i, (t, u, code) in enumerate(
-            zip(self.target_ids.tolist(), self.unit_ids.tolist(), self.status.tolist(), strict=True)
-        ):
-            yield (
-                t, u, as_of, statuses[i], code, cols[0][i], cols[1][i], cols[2][i], days[i], cols[3][i],
-                cols[4][i], cols[5][i], cols[6][i], None, None, None, None, None, None, "",
-                self.methods[i], "", "", self.flags[i], "", False, computed_at,
-            )  # fmt: skip
+    def rows(self, as_of: str, computed_at: str) -> Iterator[Row]:
+        """Rows for BATCH_COLUMNS, dates already as ISO text (the database adapts nothing per row)."""
+        n = len(self.target_ids)
+        cols: list[list[Any]] = [
+            [None if v != v else v for v in a.tolist()]
+            for a in (self.score, self.ratio, self.latest_value, self.running_total, self.expected,
+                      self.share_met, self.target_value)
+        ]  # fmt: skip
+        iso = {
+            d: date.fromordinal(int(d)).isoformat()
+            for d in set(self.latest_day[~np.isnan(self.latest_day)].tolist())
+        }
+        days = [iso.get(d) for d in self.latest_day.tolist()]
+        names = [str(s) for s in STATUS_BY_CODE]
+        codes = self.status.tolist()
+        yield from zip(
+            self.target_ids.tolist(), self.unit_ids.tolist(), [as_of] * n, [names[c] for c in codes], codes,
+            cols[0], cols[1], cols[2], days, cols[3], cols[4], cols[5], cols[6], self.methods, self.flags,
+            [False] * n, [computed_at] * n, strict=True,
+        )  # fmt: skip
+
+
+# The batch rows' columns; the others (sentences, forecasts, source) take their database defaults.
+BATCH_COLUMNS = (
+    "target_id", "unit_id", "as_of", "status", "status_code", "score", "ratio", "latest_value", "latest_on",
+    "running_total", "expected_value", "share_met", "target_value", "method", "flags", "exact", "computed_at",
+)  # fmt: skip
 
 
 @dataclass
@@ -421,9 +427,7 @@ def pair_specs(
     Built per target and repeated over the units, then the pairs with a TargetShare get the share as goal
     (specs.unit_spec, vectorised).
     """
-    n_u, n_t = len(unit_ids), len(targets)
-    t_ids = np.repeat(np.array([t.id for t in targets], dtype=np.int64), n_u)
-    u_ids = np.tile(np.array(unit_ids, dtype=np.int64), n_t)
+    n_u = len(unit_ids)
     per: dict[str, list[Any]] = defaultdict(list)
     for target in targets:
         city = spec_for(target, policies[target.task.policy_id])
@@ -453,7 +457,7 @@ def pair_specs(
         return [v for v in per[name] for _ in range(n_u)]
 
     ps = PairSpecs(
-        seeks.Pairs(t_ids, u_ids), rep_list("kind"), rep("goal", np.float64), rep("value_max", np.float64),
+        seeks.Pairs.product(np.array([t.id for t in targets], dtype=np.int64), np.array(unit_ids, dtype=np.int64)), rep_list("kind"), rep("goal", np.float64), rep("value_max", np.float64),
         rep("hib", np.bool_), rep("strict", np.bool_), rep("hold", np.bool_), rep("hold_range", np.bool_),
         rep("baseline_value", np.float64), rep("baseline_year", np.int64), rep_list("plan_start"),
         rep_list("deadline"), rep("formed_share", np.float64), rep("limit", np.float64), rep_list("comparator"),
@@ -515,6 +519,23 @@ def _result(
     )  # fmt: skip
 
 
+def _trend_name(
+    out_of_range: bool, circle: bool, no_target: bool, is_range: bool, achieved: bool, base_ord: float
+) -> tuple[str, str]:
+    """(method, flags) as `level.assess_trend` names them."""
+    if out_of_range:
+        return "circle-coverage", "coverage_out_of_range"
+    if circle:
+        name = "circle-coverage"
+    else:
+        name = "opensdg-method1" if no_target else "opensdg-cagr"
+        if is_range:
+            name = "range" if achieved else f"range+{name}"
+    if base_ord == base_ord:  # not NaN: the base is an observation
+        return f"{name}[base=observation {date.fromordinal(int(base_ord))}]", "base_from_observation"
+    return name, ""
+
+
 def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     """Level targets to reach and service circles: Open SDG on (base, latest) per series."""
     n = len(ps.pairs)
@@ -523,7 +544,8 @@ def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     b_day, b_val = _empty(n), ps.baseline_value.copy()
     b_year = np.where(~np.isnan(ps.baseline_value), ps.baseline_year.astype(np.float64), np.nan)
     for by, idx in _groups(ps.baseline_year.tolist()).items():
-        need = idx[np.isnan(ps.baseline_value[idx]) & has[idx]]
+        # Whole targets (not only the series with data) keep the pairs a product, which the SQL builds itself.
+        need = idx[np.isnan(ps.baseline_value[idx])]
         if not len(need):
             continue
         end = min(date(by, 12, 31), as_of)
@@ -551,13 +573,15 @@ def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     )  # fmt: skip
     status, score = res.status.copy(), res.score.copy()
     ratio = np.where(status == Status.ACHIEVED.code, np.nan, res.ratio)
-    flags = [""] * n
     out_of_range = np.zeros(n, dtype=np.bool_)
     if circle.any():
-        # level.assess_trend: a circle's values must all be shares 0–1, else it cannot be assessed.
-        ci = np.flatnonzero(circle & has)
-        lo, hi = seeks.range_stats(ps.pairs.take(ci), None, as_of, what="minmax", workers=workers)
-        out_of_range[ci[(lo < 0) | (hi > 1)]] = True
+        # level.assess_trend: a circle's values must all be shares 0–1, else it cannot be assessed. One
+        # pass over the circle targets' index entries finds the few series that break it.
+        circle_targets = sorted(set(ps.pairs.target_ids[circle].tolist()))
+        bad = seeks.out_of_range(circle_targets, as_of, 0.0, 1.0)
+        if bad:
+            series_keys = ps.pairs.target_ids * (1 << 32) + ps.pairs.unit_ids
+            out_of_range = circle & has & np.isin(series_keys, [t * (1 << 32) + u for t, u in bad])
         status[out_of_range], score[out_of_range], ratio[out_of_range] = (
             Status.NOT_ASSESSABLE.code,
             np.nan,
@@ -568,23 +592,22 @@ def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
         expected = np.where(
             ~np.isnan(tgt) & (ty > b_year) & ~out_of_range, b_val + (tgt - b_val) * share, np.nan
         )
+    # Method names and flags depend on a handful of things; name each combination once.
+    base_ord = np.where(from_obs & ~out_of_range, b_day, np.nan)
+    keys = zip(
+        out_of_range.tolist(), circle.tolist(), np.isnan(tgt).tolist(),
+        [c == Comparator.RANGE for c in ps.comparator], (status == Status.ACHIEVED.code).tolist(),
+        base_ord.tolist(), strict=True,
+    )  # fmt: skip
+    named: dict[tuple[Any, ...], tuple[str, str]] = {}
     methods: list[str] = []
-    base_dates = _dates(np.where(from_obs & ~out_of_range, b_day, np.nan))
-    for i in range(n):
-        if out_of_range[i]:
-            methods.append("circle-coverage")
-            flags[i] = "coverage_out_of_range"
-            continue
-        if circle[i]:
-            name = "circle-coverage"
-        else:
-            name = "opensdg-cagr" if not math.isnan(tgt[i]) else "opensdg-method1"
-            if ps.comparator[i] == Comparator.RANGE:
-                name = "range" if status[i] == Status.ACHIEVED.code else f"range+{name}"
-        if base_dates[i] is not None:
-            name += f"[base=observation {base_dates[i]}]"
-            flags[i] = ",".join(f for f in (flags[i], "base_from_observation") if f)
-        methods.append(name)
+    flags = []
+    for key in keys:
+        hit = named.get(key)
+        if hit is None:
+            hit = named[key] = _trend_name(*key)
+        methods.append(hit[0])
+        flags.append(hit[1])
     return _result(
         ps,
         has,
@@ -661,10 +684,12 @@ def batch_cumulative(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
         d, v, pp = seeks.one_end(ps.pairs.take(idx), start, as_of, with_accumulation=True, workers=workers)
         l_day[idx], l_val[idx], per_period[idx] = d, v, pp
         total[idx] = v
-        ppi = idx[pp]
+        # Sum whole targets that report amounts (so the pairs stay a product); use the sums where needed.
+        pp_targets = np.isin(ps.pairs.target_ids[idx], ps.pairs.target_ids[idx][pp])
+        ppi = idx[pp_targets]
         if len(ppi):
-            s, _ = seeks.range_stats(ps.pairs.take(ppi), start, as_of, workers=workers)
-            total[ppi] = np.round(s, 9)
+            sums, _ = seeks.range_stats(ps.pairs.take(ppi), start, as_of, workers=workers)
+            total[ppi] = np.where(per_period[ppi], np.round(sums, 9), total[ppi])
     since_start = ~np.isnan(l_day)
     # Series whose values all predate the plan: "no data" (or, without a split, their latest value).
     any_day, any_val = _latest_any(ps, as_of, workers, need=~since_start)
@@ -834,7 +859,7 @@ def batch_rows(
     shares: Mapping[tuple[int, int], float],
     *,
     as_of: date,
-    computed_at: datetime,
+    computed_at: str,
     workers: int = 1,
 ) -> Iterator[Row]:
     """Rows for every (target, unit) series below the exact units that has data up to `as_of`."""
@@ -857,8 +882,10 @@ def batch_rows(
         "per_unit": batch_per_unit,
     }
     for name, idx in _groups(rule).items():
+        started = time.perf_counter()
         part = handlers[name](ps.take(idx), as_of, workers)
-        yield from part.rows(as_of, computed_at)
+        log.debug("batch %s: %d series in %.3fs", name, len(idx), time.perf_counter() - started)
+        yield from part.rows(as_of.isoformat(), computed_at)
 
 
 def unit_infos(units: Iterable[Unit]) -> list[UnitInfo]:

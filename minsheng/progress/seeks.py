@@ -33,25 +33,88 @@ PARALLEL_MIN_PAIRS = 40_000
 
 @dataclass(frozen=True)
 class Pairs:
-    """Series to look up, as two aligned id arrays (sorted target-major for cache locality)."""
+    """Series to look up, as two aligned id arrays (target-major for cache locality).
+
+    When the pairs are every unit of `cross_units` for each target in turn (the usual case: a group of
+    targets × all units below the districts), `cross_units` is set and the SQL builds the pairs itself from
+    two short lists instead of receiving them one by one.
+    """
 
     target_ids: IntArray
     unit_ids: IntArray
+    cross_units: IntArray | None = None
+
+    @classmethod
+    def product(cls, target_ids: IntArray, unit_ids: IntArray) -> Pairs:
+        return cls(np.repeat(target_ids, len(unit_ids)), np.tile(unit_ids, len(target_ids)), unit_ids)
 
     def __len__(self) -> int:
         return len(self.target_ids)
 
+    def _targets(self) -> IntArray:
+        assert self.cross_units is not None
+        out: IntArray = self.target_ids[:: max(len(self.cross_units), 1)]
+        return out
+
     def take(self, mask_or_index: NDArray[Any]) -> Pairs:
-        return Pairs(self.target_ids[mask_or_index], self.unit_ids[mask_or_index])
+        target_ids, unit_ids = self.target_ids[mask_or_index], self.unit_ids[mask_or_index]
+        if self.cross_units is not None and len(self.cross_units) and len(target_ids):
+            mask = np.zeros(len(self), dtype=np.bool_)
+            mask[mask_or_index] = True
+            blocks = mask.reshape(-1, len(self.cross_units))
+            whole = blocks.all(axis=1)
+            if np.array_equal(whole, blocks.any(axis=1)):  # whole targets only: still a product
+                return Pairs(target_ids, unit_ids, self.cross_units)
+        return Pairs(target_ids, unit_ids)
 
     def split(self, parts: int) -> list[tuple[int, Pairs]]:
-        """Contiguous chunks with their offsets, for parallel workers."""
+        """Contiguous chunks with their offsets, for parallel workers (whole targets for a product)."""
+        if self.cross_units is not None and len(self.cross_units):
+            n_u = len(self.cross_units)
+            targets = self._targets()
+            bounds = np.linspace(0, len(targets), parts + 1).astype(int).tolist()
+            return [
+                (a * n_u, Pairs.product(targets[a:b], self.cross_units))
+                for a, b in itertools.pairwise(bounds)
+                if b > a
+            ]
         bounds = np.linspace(0, len(self), parts + 1).astype(int).tolist()
         return [
             (a, Pairs(self.target_ids[a:b], self.unit_ids[a:b]))
             for a, b in itertools.pairwise(bounds)
             if b > a
         ]
+
+    def sqlite_source(self) -> tuple[str, list[str]]:
+        """A materialised CTE p(k, t, u) with k the pair's index, and its parameters."""
+        if self.cross_units is not None:
+            n_u = len(self.cross_units)
+            return (
+                f"WITH p(k, t, u) AS MATERIALIZED (SELECT a.key * {n_u} + b.key, a.value, b.value "
+                "FROM json_each(%s) AS a CROSS JOIN json_each(%s) AS b) ",
+                [json.dumps(self._targets().tolist()), json.dumps(self.cross_units.tolist())],
+            )
+        payload = json.dumps(np.stack([self.target_ids, self.unit_ids], axis=1).tolist())
+        return (
+            "WITH p(k, t, u) AS MATERIALIZED (SELECT key, CAST(value ->> 0 AS INTEGER), "
+            "CAST(value ->> 1 AS INTEGER) FROM json_each(%s)) ",
+            [payload],
+        )
+
+    def pg_source(self) -> tuple[str, list[list[int]]]:
+        """A derived table p(t, u, k) with k the pair's 1-based index, and its parameters."""
+        if self.cross_units is not None:
+            n_u = len(self.cross_units)
+            return (
+                "(SELECT a.t, b.u, (a.i - 1) * "
+                f"{n_u} + b.j AS k FROM unnest(%s::bigint[]) WITH ORDINALITY AS a(t, i) "
+                "CROSS JOIN unnest(%s::bigint[]) WITH ORDINALITY AS b(u, j)) AS p",
+                [self._targets().tolist(), self.cross_units.tolist()],
+            )
+        return (
+            "unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS p(t, u, k)",
+            [self.target_ids.tolist(), self.unit_ids.tolist()],
+        )
 
 
 def _is_postgres() -> bool:
@@ -73,11 +136,15 @@ def _run(sql_sqlite: str, sql_pg: str, pairs: Pairs, params: Sequence[str]) -> l
         return []
     with connection.cursor() as cursor:
         if _is_postgres():
-            cursor.execute(sql_pg, [pairs.target_ids.tolist(), pairs.unit_ids.tolist(), *params])
+            # These statements look expensive to the planner, which would spend seconds JIT-compiling them.
+            cursor.execute("SET jit = off")
+            source, args = pairs.pg_source()
+            cursor.execute(sql_pg.replace("{pairs}", source), [*args, *params])
             return [(int(r[0]) - 1, *r[1:]) for r in cursor.fetchall()]
-        payload = json.dumps(np.stack([pairs.target_ids, pairs.unit_ids], axis=1).tolist())
-        cursor.execute(sql_sqlite, [*params, payload])
-        return [tuple(r) for r in cursor.fetchall()]
+        source, texts = pairs.sqlite_source()
+        cursor.execute(source + sql_sqlite, [*texts, *params])
+        # The SQLite statement answers every pair (NULL when none); keep the answered ones.
+        return [tuple(r) for r in cursor.fetchall() if r[1] is not None]
 
 
 def _parallel(
@@ -98,19 +165,12 @@ def _parallel(
     return [row for part in results for row in part]
 
 
-_SQLITE_PAIR = "CAST(j.value ->> 0 AS INTEGER)"
-_SQLITE_UNIT = "CAST(j.value ->> 1 AS INTEGER)"
-
-
 def _sqlite_where(cond: str) -> str:
-    return f"o.target_id = {_SQLITE_PAIR} AND o.unit_id = {_SQLITE_UNIT} AND {cond}"
+    return f"o.target_id = p.t AND o.unit_id = p.u AND {cond}"
 
 
 def _pg_from(lateral: str) -> str:
-    return (
-        "FROM unnest(%s::bigint[], %s::bigint[]) WITH ORDINALITY AS p(t, u, k) "
-        f"CROSS JOIN LATERAL ({lateral}) AS l"
-    )
+    return f"FROM {{pairs}} CROSS JOIN LATERAL ({lateral}) AS l"
 
 
 def one_end(
@@ -126,25 +186,22 @@ def one_end(
 
     NaN (False) where the series has none. `per_period` is the accumulation of that observation.
     """
-    # SQL below is composed only from constants (table, column and ordinal expressions); every value is a bound
-    # parameter, so the nosec markers on the f-strings are safe.
     order = "DESC" if last else "ASC"
     lo = start.isoformat() if start else "0001-01-01"
     hi = end.isoformat()
     sqlite_sub = (
-        f"SELECT {{col}} FROM {TABLE} o WHERE {_sqlite_where('o.period_end BETWEEN %s AND %s')} "  # nosec B608
+        f"SELECT {{col}} FROM {TABLE} o WHERE {_sqlite_where('o.period_end BETWEEN %s AND %s')} "
         f"ORDER BY o.period_end {order} LIMIT 1"
     )
     acc = f"({sqlite_sub.format(col='o.accumulation')})" if with_accumulation else "''"
     sql_sqlite = (
-        "SELECT k, d, v, a FROM (SELECT j.key AS k, "  # nosec B608
-        f"({sqlite_sub.format(col=_sqlite_ordinal('o.period_end'))}) AS d, "
-        f"({sqlite_sub.format(col='o.value')}) AS v, {acc} AS a "
-        "FROM json_each(%s) AS j) WHERE d IS NOT NULL"
+        "SELECT p.k, "
+        f"({sqlite_sub.format(col=_sqlite_ordinal('o.period_end'))}), "
+        f"({sqlite_sub.format(col='o.value')}), {acc} FROM p"
     )
     n_sub = 3 if with_accumulation else 2
     lateral = (
-        f"SELECT {_pg_ordinal('o.period_end')} AS d, o.value AS v, "  # nosec B608
+        f"SELECT {_pg_ordinal('o.period_end')} AS d, o.value AS v, "
         f"{'o.accumulation' if with_accumulation else chr(39) * 2} AS a FROM {TABLE} o "
         "WHERE o.target_id = p.t AND o.unit_id = p.u AND o.period_end BETWEEN %s AND %s "
         f"ORDER BY o.period_end {order} LIMIT 1"
@@ -178,12 +235,9 @@ def range_stats(
     hi = end.isoformat()
     a, b = ("sum(o.value)", "count(*)") if what == "sum" else ("min(o.value)", "max(o.value)")
     sqlite_sub = f"FROM {TABLE} o WHERE {_sqlite_where('o.period_end BETWEEN %s AND %s')}"
-    sql_sqlite = (
-        f"SELECT k, x, y FROM (SELECT j.key AS k, (SELECT {a} {sqlite_sub}) AS x, (SELECT {b} {sqlite_sub}) AS y "  # nosec B608
-        "FROM json_each(%s) AS j) WHERE x IS NOT NULL"
-    )
+    sql_sqlite = f"SELECT p.k, (SELECT {a} {sqlite_sub}), (SELECT {b} {sqlite_sub}) FROM p"
     lateral = (
-        f"SELECT {a} AS x, {b} AS y FROM {TABLE} o "  # nosec B608
+        f"SELECT {a} AS x, {b} AS y FROM {TABLE} o "
         "WHERE o.target_id = p.t AND o.unit_id = p.u AND o.period_end BETWEEN %s AND %s"
     )
     sql_pg = f"SELECT p.k, l.x, l.y {_pg_from(lateral)} WHERE l.x IS NOT NULL"
@@ -199,3 +253,17 @@ def range_stats(
         first[idx] = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
         second[idx] = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
     return first, second
+
+
+def out_of_range(target_ids: Sequence[int], as_of: date, low: float, high: float) -> set[tuple[int, int]]:
+    """(target, unit) series of these targets with a value outside [low, high] up to `as_of` (index-only scan)."""
+    if not target_ids:
+        return set()
+    marks = ", ".join(["%s"] * len(target_ids))
+    sql = (
+        f"SELECT DISTINCT o.target_id, o.unit_id FROM {TABLE} o WHERE o.target_id IN ({marks}) "
+        "AND o.period_end <= %s AND (o.value < %s OR o.value > %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*target_ids, as_of.isoformat(), low, high])
+        return {(int(t), int(u)) for t, u in cursor.fetchall()}
