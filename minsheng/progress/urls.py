@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("lagging/", views.lagging, name="lagging"),
     path("map/", views.district_map, name="map"),
+    path("briefing/", views.briefing, name="briefing"),
     path("targets/<str:code>/", views.target_detail, name="target"),
     path("targets/<str:code>/units/<str:unit_code>/", views.unit_history, name="unit"),
     path("api/overview.json", views.overview_data, name="overview-data"),
