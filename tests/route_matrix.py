@@ -288,6 +288,18 @@ def _evidence(w: World, unit: Unit) -> dict[str, Any]:
     return {"pk": w.evidence(unit).pk}
 
 
+def _progress_target(w: World, unit: Unit) -> dict[str, Any]:
+    return {"code": w.target_led_by(unit).code}
+
+
+def _progress_unit(w: World, unit: Unit) -> dict[str, Any]:
+    return {"code": w.target_led_by(unit).code, "unit_code": unit.code}
+
+
+def _assessment_year(w: World, unit: Unit) -> dict[str, Any]:
+    return {"year": LEDGER_YEAR}
+
+
 CATALOG = "the policy catalog is the published policy text; every signed-in role reads it"
 LEDGER = (
     "a published ledger year is the city's annual task ledger, not a unit's: every signed-in role opens the "
@@ -299,6 +311,16 @@ LEDGER_PUBLISH = (
 )
 # The report form and its two form actions are the reporter's write screens: a city-wide reader sees the
 # sibling's report through reporting:submission, not through the form (can_report → 404 for them).
+ASSESSMENT = (
+    "a year's assessment is the city's ranking, not a unit's object: every business role opens the year and "
+    "sees the units in its scope (city-wide roles all, unit roles their own line: "
+    "progress/tests/test_assessment_views.py); administrators see no business data (404)"
+)
+PROGRESS_TARGET = (
+    "a catalog target is published policy text; the progress screens show the caller's own focus unit's "
+    "status for it (the city for city-wide roles, the caller's unit otherwise); administrators have no focus "
+    "unit (404)"
+)
 REPORT_SLOT_CITYWIDE = 404
 POST = ("POST",)
 
@@ -323,6 +345,13 @@ ROUTES: dict[str, Entry] = {
     "reporting:correct": Scoped(_submission, methods=POST),
     "reporting:evidence": Scoped(_evidence),
     "api-v1:get_submission": Scoped(_submission_api),
+    # progress: targets are catalog text; a unit's history of a target belongs to the unit; years are city-wide
+    "progress:target": Public(_progress_target, PROGRESS_TARGET, admins=404),
+    "progress:series-data": Public(_progress_target, PROGRESS_TARGET, admins=404),
+    "progress:units-data": Public(_progress_target, PROGRESS_TARGET, admins=404),
+    "progress:unit": Scoped(_progress_unit),
+    "progress:assessment": Public(_assessment_year, ASSESSMENT, admins=404),
+    "progress:assessment-export": Public(_assessment_year, ASSESSMENT, admins=404),
 }
 
 # Rules for whole namespaces, by prefix of the route name.
