@@ -316,6 +316,10 @@ def _evidence(w: World, unit: Unit) -> dict[str, Any]:
     return {"pk": w.evidence(unit).pk}
 
 
+def _assessment_year(w: World, unit: Unit) -> dict[str, Any]:
+    return {"year": LEDGER_YEAR}
+
+
 CATALOG = "the policy catalog is the published policy text; every signed-in role reads it"
 LEDGER = (
     "a published ledger year is the city's annual task ledger, not a unit's: every signed-in role opens the "
@@ -327,6 +331,11 @@ LEDGER_PUBLISH = (
 )
 # The report form and its two form actions are the reporter's write screens: a city-wide reader sees the
 # sibling's report through reporting:submission, not through the form (can_report → 404 for them).
+ASSESSMENT = (
+    "a year's assessment is the city's ranking, not a unit's object: every business role opens the year and "
+    "sees the units in its scope (city-wide roles all, unit roles their own line: "
+    "progress/tests/test_assessment_views.py); administrators see no business data (404)"
+)
 REPORT_SLOT_CITYWIDE = 404
 POST = ("POST",)
 INGEST = (
@@ -425,6 +434,8 @@ ROUTES: dict[str, Entry] = {
     "ingest:adopt": RolesOnly(_ingest_doc, (Role.OFFICE,), INGEST),
     "ingest:correct": RolesOnly(_ingest_proposal, (Role.OFFICE,), INGEST),
     "ingest:decide": RolesOnly(_ingest_proposal, (Role.OFFICE,), INGEST, ok=405),
+    "progress:assessment": Public(_assessment_year, ASSESSMENT, admins=404),
+    "progress:assessment-export": Public(_assessment_year, ASSESSMENT, admins=404),
 }
 
 # Rules for whole namespaces, by prefix of the route name.

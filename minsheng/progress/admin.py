@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Observation, TargetShare, TargetStatus
+from .models import AssessmentScheme, Observation, SatisfactionScore, TargetShare, TargetStatus
 
 
 @admin.register(Observation)
@@ -28,3 +28,16 @@ class TargetStatusAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_add_permission(self, request: HttpRequest) -> bool:  # computed rows only
         return False
+
+
+@admin.register(AssessmentScheme)
+class AssessmentSchemeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("year", "name", "achievement", "timeliness", "quality", "supervision", "satisfaction")
+
+
+@admin.register(SatisfactionScore)
+class SatisfactionScoreAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("year", "unit", "score", "source", "entered_at")
+    list_filter = ("year",)
+    raw_id_fields = ("unit",)
+    list_select_related = ("unit",)

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,7 @@ from minsheng.org.models import Unit
 from minsheng.policy.models import Target
 
 from .domain import Status
+from .domain.assessment import AssessmentScheme as DomainScheme
 
 
 class SourceKind(models.TextChoices):
@@ -148,3 +152,87 @@ class TargetStatus(models.Model):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+
+class AssessmentScheme(models.Model):
+    """One year's 考核方案, mirroring `domain.AssessmentScheme`: weights (%) summing to 100, achievement
+    credits, the late credit, the returns rate that scores 0 and the minimum weight with data. Edited in
+    the Django admin or by the office (/progress/assessment/<year>/scheme/); `to_domain()` validates."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    achievement = models.FloatField(_("目标完成权重（%）"), default=40.0)
+    timeliness = models.FloatField(_("报送及时率权重（%）"), default=20.0)
+    quality = models.FloatField(_("报送质量权重（%）"), default=15.0)
+    supervision = models.FloatField(_("督办按期办结率权重（%）"), default=15.0)
+    satisfaction = models.FloatField(_("第三方满意度权重（%）"), default=10.0)
+    credit_on_track = models.FloatField(_("进展顺利计分系数"), default=1.0)
+    credit_needs_acceleration = models.FloatField(_("需加快计分系数"), default=0.0)
+    credit_limited = models.FloatField(_("进展有限计分系数"), default=0.0)
+    credit_deterioration = models.FloatField(_("倒退计分系数"), default=0.0)
+    late_credit = models.FloatField(_("逾期报送系数"), default=0.5)
+    returns_for_zero = models.FloatField(_("零分退回率"), default=1.0)
+    min_present_weight = models.FloatField(_("有数据项权重下限（%）"), default=50.0)
+    decimals = models.PositiveSmallIntegerField(_("小数位数"), default=2)
+
+    FIELDS = (
+        "name",
+        "achievement",
+        "timeliness",
+        "quality",
+        "supervision",
+        "satisfaction",
+        "credit_on_track",
+        "credit_needs_acceleration",
+        "credit_limited",
+        "credit_deterioration",
+        "late_credit",
+        "returns_for_zero",
+        "min_present_weight",
+        "decimals",
+    )
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        ordering = ("-year",)
+
+    def __str__(self) -> str:
+        return self.name or f"{self.year}年度考核方案"
+
+    def to_domain(self) -> DomainScheme:
+        """The pure scheme; ValueError when the weights or credits break the rules."""
+        return DomainScheme(year=self.year, **{f: getattr(self, f) for f in self.FIELDS})
+
+    def clean(self) -> None:
+        try:
+            self.to_domain()
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class SatisfactionScore(models.Model):
+    """A unit's third-party satisfaction score (第三方满意度测评, 0–100) for a year, entered by the evaluator."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="satisfaction_scores")
+    score = models.FloatField(_("测评得分"), validators=[MinValueValidator(0.0), MaxValueValidator(100.0)])
+    source = models.CharField(_("来源"), max_length=300, help_text=_("测评机构与报告名称"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("第三方满意度")
+        verbose_name_plural = _("第三方满意度")
+        constraints = [
+            models.UniqueConstraint(fields=("year", "unit"), name="progress_satisfaction_one_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0) & models.Q(score__lte=100),
+                name="progress_satisfaction_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.unit_id}: {self.score}"

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import tempfile
+from datetime import date
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from minsheng.org.access import unit_scope
-from minsheng.org.models import Unit, UnitKind
+from minsheng.org.access import roles_of, unit_scope
+from minsheng.org.models import Role, Unit, UnitKind
 from minsheng.policy.domain.vocab import COMPARATOR_LABELS_ZH
 from minsheng.policy.models import Target
 
 from . import payloads, selectors
+from .briefing import ConversionError, OfficeUnavailableError
+from .briefing_service import BriefingUnavailableError, briefing_file
 from .domain import Status
 from .tilemap import TILES
 
@@ -31,7 +37,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "progress/overview.html",
-        {"ov": ov, "system": request.GET.get("system", ""), "statuses": list(Status)},
+        {
+            "ov": ov,
+            "system": request.GET.get("system", ""),
+            "statuses": list(Status),
+            "can_brief": can_download_briefing(request.user),
+        },
     )
 
 
@@ -230,3 +241,49 @@ def map_data(request: HttpRequest) -> JsonResponse:
             "units": [{"code": u.code, "name": u.name, "status": payloads.status_json(s)} for u, s in rows],
         }
     )
+
+
+BRIEFING_ROLES = frozenset({Role.LEADER, Role.OFFICE})
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def can_download_briefing(user: object) -> bool:
+    return bool(roles_of(user) & BRIEFING_ROLES)
+
+
+@login_required
+def briefing(request: HttpRequest) -> HttpResponse:
+    """The quarterly 通报 as of a date, .docx (default) or PDF, as an attachment. Leaders and the office only
+    (everyone else: 404); every download is audited as an export."""
+    if not can_download_briefing(request.user):
+        raise Http404("页面不存在")
+    fmt = request.GET.get("format", "docx")
+    if fmt not in CONTENT_TYPES:
+        raise Http404("格式不支持")
+    city = selectors.city_unit()
+    if city is None:
+        raise Http404("没有市级单位")
+    try:
+        as_of = date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else None
+    except ValueError as exc:
+        raise Http404("日期格式不正确") from exc
+    if as_of is None:
+        as_of, _ = selectors.pick_as_of(city, "")
+    if as_of is None:
+        raise Http404("尚未计算进展状态")
+    with tempfile.TemporaryDirectory(prefix="minsheng-briefing-") as tmp:
+        try:
+            path = briefing_file(actor=request.user, as_of=as_of, fmt=fmt, out=Path(tmp) / "briefing.docx")
+        except BriefingUnavailableError as exc:
+            raise Http404(str(exc)) from exc
+        except (OfficeUnavailableError, ConversionError):
+            return HttpResponse(
+                "PDF 转换暂不可用，请下载 .docx。", status=503, content_type="text/plain; charset=utf-8"
+            )
+        body = path.read_bytes()
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="briefing-{as_of.isoformat()}.{fmt}"'
+    return response

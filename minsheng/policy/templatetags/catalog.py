@@ -40,7 +40,7 @@ def kind_label(kind: str) -> str:
 
 @register.filter
 def comparator_symbol(comparator: str) -> str:
-    """">=" → "≥" etc.; a range shows no symbol because its value reads "1—2"."""
+    """ ">=" → "≥" etc.; a range shows no symbol because its value reads "1—2"."""
     try:
         return _SYMBOLS[Comparator(comparator)]
     except ValueError:

@@ -4,18 +4,24 @@
         --target-year 2030 --target 130 --higher-is-better
     minsheng progress --as-of 2024-12-31 --format json      (or --format table; --unit 420102 for a district)
     minsheng progress recompute --as-of 2024-12-31          (refresh the cached TargetStatus rows)
+    minsheng progress briefing --as-of 2025-12-31 --out 通报.docx [--pdf]   (the quarterly 通报)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minsheng.org.models import Unit, UnitKind
+from minsheng.progress.briefing import ConversionError, OfficeUnavailableError
+from minsheng.progress.briefing_service import BriefingUnavailableError, briefing_file
 from minsheng.progress.domain.cli import build_evaluate_parser, run_evaluate
 from minsheng.progress.selectors import report_rows
 from minsheng.progress.services import progress_recompute
@@ -46,6 +52,12 @@ class Command(BaseCommand):
             "--exact-depth", type=int, default=1, help="units at this depth or above get sentences"
         )
         recompute.add_argument("--workers", type=int, default=None)
+        brief = sub.add_parser("briefing", help="write the quarterly 通报 (.docx, optionally also PDF)")
+        brief.add_argument("--as-of", dest="briefing_as_of", required=True)
+        brief.add_argument("--out", required=True, help="the .docx to write")
+        brief.add_argument("--pdf", action="store_true", help="also write the PDF beside it (LibreOffice)")
+        brief.add_argument("--period-label", default="", help="e.g. 2025年第四季度 (default: from the date)")
+        brief.add_argument("--doc-number", default="", help="发文字号 (default: 武民生办〔年〕季号)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action")
@@ -64,6 +76,9 @@ class Command(BaseCommand):
                 f"用时 {result.seconds:.2f} 秒 · recomputed"
             )
             return
+        if action == "briefing":
+            self._briefing(options)
+            return
         as_of = _date(options["as_of"]) if options["as_of"] else date.today()
         unit = None
         if options["unit"]:
@@ -75,6 +90,32 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         self._table(rows)
+
+    def _briefing(self, options: dict[str, Any]) -> None:
+        as_of = _date(options["briefing_as_of"])
+        out = Path(options["out"]).with_suffix(".docx")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="minsheng-briefing-") as tmp:
+            staged = Path(tmp) / "briefing.docx"
+            try:
+                written = briefing_file(
+                    actor=None,
+                    as_of=as_of,
+                    fmt="pdf" if options["pdf"] else "docx",
+                    out=staged,
+                    period_label=options["period_label"],
+                    doc_number=options["doc_number"],
+                )
+            except BriefingUnavailableError as exc:
+                raise CommandError(f"无法生成通报：{exc} · nothing to report") from exc
+            except (OfficeUnavailableError, ConversionError) as exc:
+                raise CommandError(f"PDF 转换失败：{exc} · run make office-deps") from exc
+            shutil.copyfile(staged, out)
+            self.stdout.write(f"已生成 {out}")
+            if options["pdf"]:
+                pdf = out.with_suffix(".pdf")
+                shutil.copyfile(written, pdf)
+                self.stdout.write(f"已生成 {pdf}")
 
     def _table(self, rows: list[dict[str, Any]]) -> None:
         def fmt(v: Any) -> str:
