@@ -83,12 +83,16 @@ def build(out: Path) -> dict[str, Any]:
 
     streets: list[Unit] = []
     for d, count in zip(districts, _spread(STREETS, len(districts)), strict=True):
-        streets += [unit(f"{d.code}S{i:02d}", f"{d.name}压测街道{i:02d}", UnitKind.STREET, d, i) for i in range(1, count + 1)]
+        streets += [
+            unit(f"{d.code}S{i:02d}", f"{d.name}压测街道{i:02d}", UnitKind.STREET, d, i)
+            for i in range(1, count + 1)
+        ]
     streets = Unit.objects.bulk_create(streets, batch_size=1000)
     communities: list[Unit] = []
     for s, count in zip(streets, _spread(COMMUNITIES, len(streets)), strict=True):
         communities += [
-            unit(f"{s.code}C{i:02d}", f"{s.name}压测社区{i:02d}", UnitKind.COMMUNITY, s, i) for i in range(1, count + 1)
+            unit(f"{s.code}C{i:02d}", f"{s.name}压测社区{i:02d}", UnitKind.COMMUNITY, s, i)
+            for i in range(1, count + 1)
         ]
     communities = Unit.objects.bulk_create(communities, batch_size=2000)
 
@@ -103,11 +107,15 @@ def build(out: Path) -> dict[str, Any]:
     people += [("load_office", rsj, Role.OFFICE), ("load_dept_reviewer", rsj, Role.REVIEWER)]
     now = timezone.now()
     users = User.objects.bulk_create(
-        [User(username=name, password=hashed, display_name=name, password_changed_at=now) for name, _u, _r in people],
+        [
+            User(username=name, password=hashed, display_name=name, password_changed_at=now)
+            for name, _u, _r in people
+        ],
         batch_size=2000,
     )
     RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user=u, unit=p[1], role=p[2]) for u, p in zip(users, people, strict=True)], batch_size=2000
+        [RoleAssignment(user=u, unit=p[1], role=p[2]) for u, p in zip(users, people, strict=True)],
+        batch_size=2000,
     )
     by_name = {u.username: u for u in users}
 
@@ -115,7 +123,9 @@ def build(out: Path) -> dict[str, Any]:
     office = by_name["load_office"]
     ledger = ledger_year_create(actor=office, policy=policy, year=year)
     candidates = list(
-        LedgerItem.objects.filter(ledger_year=ledger, target__isnull=False, value_meaning="level", frequency="quarterly")
+        LedgerItem.objects.filter(
+            ledger_year=ledger, target__isnull=False, value_meaning="level", frequency="quarterly"
+        )
         .exclude(unit_label="%")
         .order_by("sort_order", "code")[:SHARED_ITEMS]
     )
@@ -137,7 +147,11 @@ def build(out: Path) -> dict[str, Any]:
     for user in users:
         if user.username.startswith(("c_", "rev")):
             key = secrets.token_hex(16)
-            data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: user.get_session_auth_hash()}
+            data = {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: backend,
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
             session_rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
             keys[user.username] = key
     Session.objects.bulk_create(session_rows, batch_size=2000)
@@ -145,7 +159,9 @@ def build(out: Path) -> dict[str, Any]:
     tokens = {}
     with transaction.atomic():
         for d in districts:
-            _t, secret = api_token_create(actor=None, user=by_name[f"api_{d.code}"], name="12345热线对接（压测）")
+            _t, secret = api_token_create(
+                actor=None, user=by_name[f"api_{d.code}"], name="12345热线对接（压测）"
+            )
             tokens[d.code] = secret
 
     periods = [p.key for p in periods_of_year(year, "quarterly")]
@@ -169,7 +185,9 @@ def build(out: Path) -> dict[str, Any]:
         "items": [i.pk for i in candidates],
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "reporters": reporters,
-        "reviewers": [{"district": d.code, "session": keys[f"rev{n}_{d.code}"]} for d in districts for n in (1, 2)],
+        "reviewers": [
+            {"district": d.code, "session": keys[f"rev{n}_{d.code}"]} for d in districts for n in (1, 2)
+        ],
         "machines": [{"district": code, "token": t} for code, t in tokens.items()],
     }
     out.write_text(json.dumps(data), encoding="utf-8")
