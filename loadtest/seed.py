@@ -147,12 +147,14 @@ def build(out: Path) -> dict[str, Any]:
     for user in users:
         if user.username.startswith(("c_", "rev")):
             key = secrets.token_hex(16)
-            data = {
+            session_data = {
                 SESSION_KEY: str(user.pk),
                 BACKEND_SESSION_KEY: backend,
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }
-            session_rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
+            session_rows.append(
+                Session(session_key=key, session_data=store.encode(session_data), expire_date=expire)
+            )
             keys[user.username] = key
     Session.objects.bulk_create(session_rows, batch_size=2000)
 
@@ -178,7 +180,7 @@ def build(out: Path) -> dict[str, Any]:
             }
         )
     rng.shuffle(reporters)
-    data = {
+    data: dict[str, Any] = {
         "year": year,
         "due_period": due.key,
         "periods": order,

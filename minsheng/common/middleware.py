@@ -65,14 +65,17 @@ def database_unavailable(exception: BaseException | None) -> bool:
     return False
 
 
-def unavailable_response() -> HttpResponse:
+def unavailable_response(exception: BaseException | None = None) -> HttpResponse:
     """The plain 503: Chinese first, no trace, a Retry-After hint.
 
     Broken connections are not closed here: Django's request_finished handler drops every connection that
     saw an error and no longer answers, and CONN_HEALTH_CHECKS tests a persistent one before reuse, so the
     first request after the database returns reconnects by itself (tests/faults/test_database_outage.py).
     """
-    logger.warning("database unavailable; answering 503")
+    # The server log names the error class and SQLSTATE-level message (no parameters, no trace) so a deadlock
+    # or a timeout can be told from a stopped server; the client sees none of it.
+    detail = f"{type(exception).__name__}: {str(exception).splitlines()[0][:160]}" if exception else "-"
+    logger.warning("database unavailable (%s); answering 503", detail)
     return HttpResponse(
         "服务暂时不可用，请稍后重试。Service temporarily unavailable.",
         status=503,
@@ -98,5 +101,5 @@ class DatabaseUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if database_unavailable(exception):
-            return unavailable_response()
+            return unavailable_response(exception)
         return None

@@ -21,6 +21,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     Django calls this while handling the exception, so `sys.exception()` is the error being answered.
     """
-    if database_unavailable(sys.exception()):
-        return unavailable_response()
+    exception = sys.exception()
+    if database_unavailable(exception):
+        return unavailable_response(exception)
     return defaults.server_error(request)

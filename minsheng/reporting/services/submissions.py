@@ -74,9 +74,13 @@ def _apply_input(sub: Submission, data: SubmissionInput, value: Any) -> None:
 
 
 def _locked_current(item: LedgerItem, unit: Unit, period_key: str) -> Submission | None:
+    # Lock the submission row only. Submission's default ordering ("item", "unit", …) joins the ledger item
+    # and the unit, and a bare FOR UPDATE would lock those rows too: every unit reporting on one item would
+    # queue behind one ledger-item row lock, and deadlock with the audit chain's advisory lock under load.
     return (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .filter(item=item, unit=unit, period_key=period_key, is_current=True)
+        .order_by("pk")
         .first()
     )
 
@@ -302,7 +306,7 @@ def submission_correct(
         raise SubmissionInvalid(result.by_field())
     try:
         with transaction.atomic():
-            old = Submission.objects.select_for_update().get(pk=submission.pk)
+            old = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
             if old.status != Status.APPROVED or not old.is_current:
                 raise ConflictError("该报送已被他人更正，请刷新")
             Submission.objects.filter(pk=old.pk).update(is_current=False)
