@@ -70,7 +70,11 @@ class MemorySampler(threading.Thread):
         self.pid = pid
         self.phase = "warmup"
         self.samples: list[tuple[float, str, int]] = []
-        self.loadavg: list[tuple[str, float]] = []  # the machine's 1-minute load average: others' work counts
+        self.loadavg: list[tuple[str, float]] = []
+        self.dbname = ""
+        self.cpu_lock = threading.Lock()
+        self.db_cpu_seen: dict[int, float] = {}
+        self.db_cpu_total = 0.0  # the machine's 1-minute load average: others' work counts
         self.stop = threading.Event()
         self.t0 = time.monotonic()
 
@@ -82,10 +86,37 @@ class MemorySampler(threading.Thread):
         except psutil.Error:
             return 0
 
+    def cpu_seconds(self, dbname: str) -> dict[str, float]:
+        """CPU time used so far by gunicorn (master + workers) and by the PostgreSQL backends of `dbname`.
+
+        Backends come and go (CONN_MAX_AGE), so their CPU is accumulated per pid between readings (every
+        sample); CPU of a backend that lived less than one sampling interval is missed: a floor."""
+        server = 0.0
+        try:
+            master = psutil.Process(self.pid)
+            for proc in [master, *master.children(recursive=True)]:
+                t = proc.cpu_times()
+                server += t.user + t.system
+        except psutil.Error:
+            pass
+        with self.cpu_lock:
+            for proc in psutil.process_iter(["name", "cmdline"]):
+                try:
+                    if proc.info["name"] == "postgres" and dbname in " ".join(proc.info["cmdline"] or []):
+                        t = proc.cpu_times()
+                        now = t.user + t.system
+                        self.db_cpu_total += max(0.0, now - self.db_cpu_seen.get(proc.pid, 0.0))
+                        self.db_cpu_seen[proc.pid] = now
+                except psutil.Error:
+                    continue
+            return {"server": server, "database": self.db_cpu_total}
+
     def run(self) -> None:
         while not self.stop.is_set():
             self.samples.append((round(time.monotonic() - self.t0, 1), self.phase, self.rss()))
             self.loadavg.append((self.phase, os.getloadavg()[0]))
+            if self.dbname:
+                self.cpu_seconds(self.dbname)
             self.stop.wait(SAMPLE_EVERY_S)
 
 
@@ -208,6 +239,10 @@ def _table(result: dict[str, Any]) -> str:
         f"  acknowledged      {result['acknowledged']:>7}   found in DB {result['found']:>7}   lost {result['lost']} (goal 0)",
         f"  memory (soak)     start {mem.get('start_mb', '?')} MB  end {mem.get('end_mb', '?')} MB  "
         f"growth {mem.get('growth_pct', '?')} % (goal < {goal['memory_growth_pct']} %)  max {mem.get('max_mb', '?')} MB",
+        f"  CPU per request   surge {surge['cpu_ms_per_request']['server']} ms server + "
+        f"{surge['cpu_ms_per_request']['database_floor']} ms db   soak {soak['cpu_ms_per_request']['server']} ms + "
+        f"{soak['cpu_ms_per_request']['database_floor']} ms  → about {soak['capacity_req_per_s_on_own_cores']} req/s "
+        f"if the cores were ours alone",
         f"  machine load avg  surge {result['machine_load_average']['surge']}   soak {result['machine_load_average']['soak']}"
         f"   (on {result['machine']['cores']} cores; above the core count, other work shared the CPU)",
         f"  soak length       {result['soak_minutes']} min   verdict: {'PASS' if result['pass'] else 'FAIL'}",
@@ -303,6 +338,7 @@ def main() -> int:
             except OSError:
                 time.sleep(0.5)
         sampler = MemorySampler(server.pid)
+        sampler.dbname = dbname
         sampler.start()
         users = math.ceil(args.peak_sessions_per_s * PACING_S * (UNIT_WEIGHT + REVIEW_WEIGHT) / UNIT_WEIGHT)
         print(
@@ -311,7 +347,9 @@ def main() -> int:
             flush=True,
         )
         sampler.phase = "surge"
+        cpu0 = sampler.cpu_seconds(dbname)
         surge_raw = _run_locust(host, env, users, args.ramp_s, args.surge_hold_s, var / "surge.json")
+        cpu1 = sampler.cpu_seconds(dbname)
         print(f"[load] soak: {args.soak_minutes} min at the peak, RSS every {SAMPLE_EVERY_S}s", flush=True)
         sampler.phase = "soak"
         soak_raw = _run_locust(
@@ -323,6 +361,7 @@ def main() -> int:
             var / "soak.json",
             skip=int(surge_raw["sessions_taken"]),
         )
+        cpu2 = sampler.cpu_seconds(dbname)
         sampler.phase = "done"
         time.sleep(1)
     finally:
@@ -340,6 +379,15 @@ def main() -> int:
     with psycopg.connect(url) as conn:
         version_row = conn.execute("SHOW server_version").fetchone()
     surge, soak = _summarise(surge_raw), _summarise(soak_raw)
+    for summary, before, after in ((surge, cpu0, cpu1), (soak, cpu1, cpu2)):
+        n = max(1, summary["requests"])
+        server_ms = 1000 * (after["server"] - before["server"]) / n
+        db_ms = 1000 * (after["database"] - before["database"]) / n
+        summary["cpu_ms_per_request"] = {"server": round(server_ms, 1), "database_floor": round(db_ms, 1)}
+        # What the same work would sustain on this many dedicated cores (no other load, no locust):
+        summary["capacity_req_per_s_on_own_cores"] = round(
+            (os.cpu_count() or 1) * 1000 / (server_ms + db_ms), 1
+        )
     assert sampler is not None
     memory = {"surge": _memory(sampler.samples, "surge"), "soak": _memory(sampler.samples, "soak")}
     result: dict[str, Any] = {
