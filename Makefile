@@ -17,6 +17,7 @@ help:
 	@echo "make run    — install, migrate, load Wuhan + demo data, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   — ruff, mypy --strict, import rules, migrations check, the suite on SQLite and PostgreSQL"
 	@echo "make bench  — benchmarks → var/bench/results.json"
+	@echo "make load   — deadline surge + soak (SOAK_MINUTES=30) on loopback PostgreSQL → var/bench/load.json"
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.12 或更高版本 (Python >= 3.12 required)"; exit 1; }
@@ -44,7 +45,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 typecheck: install
-	$(VENV)/bin/mypy minsheng config tests benchmarks conftest.py
+	$(VENV)/bin/mypy minsheng config tests benchmarks loadtest conftest.py
 
 browser-deps:
 	@test -x /usr/bin/chromium || { echo "installing Debian chromium for browser tests"; \
@@ -83,6 +84,13 @@ security: install
 
 bench: install
 	$(PY) -m benchmarks
+
+# Deadline surge + soak with locust on loopback against a fresh PostgreSQL database (created and dropped):
+# prints the table, writes var/bench/load.json. Not part of `make test`. `make load SOAK_MINUTES=2` to shorten.
+SOAK_MINUTES ?= 30
+LOAD_PG_URL ?= postgres://postgres@127.0.0.1:5432/ms_load
+load: install
+	LOAD_PG_URL=$(LOAD_PG_URL) $(PY) -m loadtest.run --soak-minutes $(SOAK_MINUTES)
 
 clean:
 	rm -rf var/static var/bench

@@ -7,6 +7,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from minsheng.api.router import api
 
 admin.site.site_header = "民生 Minsheng 维护"
+# A lost database surfacing in middleware (session, user) reaches the 500 handler, which answers 503.
+handler500 = "minsheng.common.views.server_error"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),

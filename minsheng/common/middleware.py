@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from django.db import OperationalError, connections
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -48,8 +48,50 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+# What a lost database looks like once Django has wrapped psycopg's (or sqlite3's) exception: refused or
+# dropped at connect time, killed mid-query ("terminating connection due to administrator command"), or a
+# connection object already closed under us (InterfaceError is not an OperationalError subclass).
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+
+
+def database_unavailable(exception: BaseException | None) -> bool:
+    """True for the errors a stopped or unreachable database raises, wherever in the stack they surface."""
+    seen: set[int] = set()
+    while exception is not None and id(exception) not in seen:
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return True
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+def unavailable_response(exception: BaseException | None = None) -> HttpResponse:
+    """The plain 503: Chinese first, no trace, a Retry-After hint.
+
+    Broken connections are not closed here: Django's request_finished handler drops every connection that
+    saw an error and no longer answers, and CONN_HEALTH_CHECKS tests a persistent one before reuse, so the
+    first request after the database returns reconnects by itself (tests/faults/test_database_outage.py).
+    """
+    # The server log names the error class and SQLSTATE-level message (no parameters, no trace) so a deadlock
+    # or a timeout can be told from a stopped server; the client sees none of it.
+    detail = f"{type(exception).__name__}: {str(exception).splitlines()[0][:160]}" if exception else "-"
+    logger.warning("database unavailable (%s); answering 503", detail)
+    return HttpResponse(
+        "服务暂时不可用，请稍后重试。Service temporarily unavailable.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+        headers={"Retry-After": "5", "Cache-Control": "no-store"},
+    )
+
+
 class DatabaseUnavailableMiddleware:
-    """Turns a lost database connection into a plain 503 page instead of a 500 with a trace."""
+    """Turns a lost database connection in a view into a plain 503 instead of a 500 with a trace.
+
+    Errors raised in *middleware* (the session or user lookup before the view) never reach a
+    `process_exception`: Django converts them to a response at that layer and calls the 500 handler. The
+    project's `handler500` (`minsheng.common.views.server_error`) therefore makes the same 503 from the
+    exception being handled, so both paths answer alike.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -58,14 +100,6 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError):
-            logger.warning("database unavailable: %s", type(exception).__name__)
-            for conn in connections.all():
-                conn.close_if_unusable_or_obsolete()
-            return HttpResponse(
-                "服务暂时不可用，请稍后重试。Service temporarily unavailable.",
-                status=503,
-                content_type="text/plain; charset=utf-8",
-                headers={"Retry-After": "5"},
-            )
+        if database_unavailable(exception):
+            return unavailable_response(exception)
         return None

@@ -122,21 +122,41 @@ def get_import_for_user_or_404(user: Any, pk: int) -> LedgerImport:
     return job
 
 
+def _shares_cached(item: LedgerItem) -> list[Any] | None:
+    cache: dict[str, Any] = getattr(item, "_prefetched_objects_cache", {})
+    return list(cache["shares"]) if "shares" in cache else None
+
+
 def reporting_units(item: LedgerItem) -> list[Unit]:
-    """Who reports on an item: the districts holding a share of its goal, else its lead unit."""
-    shares = [s.unit for s in item.shares.all()]
+    """Who reports on an item: the districts holding a share of its goal, else its lead unit.
+
+    One query (shares with their units) unless the shares were prefetched: an item shared down to every
+    community has thousands of them."""
+    shares = _shares_cached(item)
+    if shares is None:
+        shares = list(item.shares.select_related("unit"))
     if shares:
-        return shares
+        return [s.unit for s in shares]
     return [item.lead_unit] if item.lead_unit is not None else []
+
+
+def reports_on(item: LedgerItem, unit: Unit) -> bool:
+    """Whether `unit` is one of the item's reporting units, without loading all of them."""
+    shares = _shares_cached(item)
+    if shares is not None:
+        return unit.pk in {s.unit_id for s in shares} if shares else unit.pk == item.lead_unit_id
+    if item.shares.filter(unit_id=unit.pk).exists():
+        return True
+    return unit.pk == item.lead_unit_id and not item.shares.exists()
 
 
 def can_report(user: Any, item: LedgerItem, unit: Unit) -> bool:
     """A reporter of `unit` (or of a unit above it) may fill in `unit`'s report on an item it reports on."""
     if item.ledger_year.status != "published":
         return False
-    if unit.pk not in {u.pk for u in reporting_units(item)}:
+    if not any(unit.path.startswith(u.path) for u in role_units(user, Role.REPORTER)):
         return False
-    return any(unit.path.startswith(u.path) for u in role_units(user, Role.REPORTER))
+    return reports_on(item, unit)
 
 
 def unit_in_district(unit: Unit) -> bool:

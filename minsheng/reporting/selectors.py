@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from minsheng.org.access import unit_scope
 from minsheng.org.models import Role, Unit
@@ -27,17 +27,36 @@ from .models import DueRule, GoalShare, LedgerItem, LedgerYear, Notice, Publishe
 REPORTED = (Status.SUBMITTED, Status.APPROVED)
 
 
-def items_for_year(user: Any, ledger_year: LedgerYear) -> QuerySet[LedgerItem]:
-    """The year's ledger as the user may see it, with owners and shares (constant query count)."""
-    return (
+def items_for_year(user: Any, ledger_year: LedgerYear, *, with_shares: bool = True) -> list[LedgerItem]:
+    """The year's ledger as the user may see it, with owners and shares (constant query count).
+
+    `with_shares=False` sets only `n_shares` on each item: an item shared down to every community has
+    thousands of shares, and the ledger and "my reports" pages need the count or the caller's own few."""
+    qs = (
         items_visible_to(user)
         .filter(ledger_year=ledger_year)
         .select_related("lead_unit", "target", "commitment")
-        .prefetch_related(
-            "co_units", Prefetch("shares", queryset=GoalShare.objects.select_related("unit")), "milestones"
-        )
         .order_by("sort_order", "code")
     )
+    if with_shares:
+        return list(
+            qs.prefetch_related(
+                "co_units",
+                Prefetch("shares", queryset=GoalShare.objects.select_related("unit")),
+                "milestones",
+            )
+        )
+    items = list(qs.prefetch_related("co_units", "milestones"))
+    counts = dict(
+        GoalShare.objects.filter(item__in=[i.pk for i in items])
+        .order_by()
+        .values("item_id")
+        .annotate(n=Count("id"))
+        .values_list("item_id", "n")
+    )
+    for item in items:
+        item.n_shares = counts.get(item.pk, 0)  # type: ignore[attr-defined]
+    return items
 
 
 def due_rule_for(item: LedgerItem, rules: dict[int | None, DueRuleSpec] | None = None) -> DueRuleSpec:
@@ -61,20 +80,34 @@ class ToReport:
 
 
 def my_report_rows(user: Any, ledger_year: LedgerYear, today: dt.date) -> list[ToReport]:
-    """For a reporter: each (item, own unit) pair with the period due now and its current report."""
+    """For a reporter: each (item, own unit) pair with the period due now and its current report.
+
+    Only the shares held by the reporter's own units are loaded (not every community's)."""
     own = role_units(user, Role.REPORTER)
     if not own:
         return []
-    items = list(items_for_year(user, ledger_year))
+    items = items_for_year(user, ledger_year, with_shares=False)
     rules = due_rules_of(ledger_year)
     current = {
         (s.item_id, s.unit_id, s.period_key): s
         for s in Submission.objects.filter(item__ledger_year=ledger_year, is_current=True, unit__in=own)
     }
+    in_own = Q(pk__in=[])
+    for u in own:
+        in_own |= Q(unit__path__startswith=u.path)
+    shared = [i.pk for i in items if getattr(i, "n_shares", 0)]
+    shared_set = set(shared)
+    own_shares: dict[int, list[Unit]] = {}
+    for share in GoalShare.objects.filter(in_own, item__in=shared).select_related("unit"):
+        own_shares.setdefault(share.item_id, []).append(share.unit)
     rows: list[ToReport] = []
     for item in items:
         period = reporting_period_for(today, ledger_year.year, item.frequency)
-        for unit in reporting_units(item):
+        if item.pk in shared_set:
+            units = own_shares.get(item.pk, [])
+        else:
+            units = [item.lead_unit] if item.lead_unit is not None else []
+        for unit in units:
             if any(unit.path.startswith(u.path) for u in own):
                 rows.append(
                     ToReport(

@@ -54,7 +54,7 @@ def _year_or_latest(user: Any, year: int | None) -> LedgerYear | None:
 def ledger(request: HttpRequest, year: int | None = None) -> HttpResponse:
     """The year's ledger (台帐): every item the user may see, with goals, owners and shares."""
     ledger_year = _year_or_latest(request.user, year)
-    items = list(selectors.items_for_year(request.user, ledger_year)) if ledger_year else []
+    items = selectors.items_for_year(request.user, ledger_year, with_shares=False) if ledger_year else []
     return render(
         request,
         "reporting/ledger.html",
@@ -124,16 +124,24 @@ def _int(raw: str | None) -> int | None:
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user_or_404(request.user, pk)
+    scope = unit_scope(request.user)
+    # Shares and reporting units inside the caller's scope only: an item shared down to every community
+    # has thousands, and a community needs its own row, not the whole city's.
+    shares = list(item.shares.filter(scope.q("unit")).select_related("unit"))
+    if shares or item.shares.exists():
+        units = [s.unit for s in shares]
+    else:
+        units = [u for u in reporting_units(item) if scope.contains(u)]
     return render(
         request,
         "reporting/item.html",
         {
             "item": item,
             "submissions": selectors.submissions_for_item(request.user, item),
-            "shares": item.shares.select_related("unit"),
+            "shares": shares,
             "milestones": item.milestones.all(),
             "figures": selectors.figures_for_target(item.target_id),
-            "units": [u for u in reporting_units(item) if unit_scope(request.user).contains(u)],
+            "units": units,
             "office": is_office(request.user),
         },
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import uuid
 from pathlib import Path
@@ -19,6 +21,8 @@ from ..domain.approval import Status
 from ..domain.filecheck import FileRejected, check_evidence
 from ..models import Evidence, Submission
 from .errors import ReportingError
+
+logger = logging.getLogger(__name__)
 
 
 def evidence_root() -> Path:
@@ -72,7 +76,22 @@ def evidence_add(*, actor: Any, submission: Submission, name: str, size: int, st
         raise ReportingError(str(exc)) from exc
     storage_name = uuid.uuid4().hex
     target = evidence_root() / storage_name[:2] / storage_name
-    written, sha = _write(stream, target)
+    try:
+        written, sha = _write(stream, target)
+    except OSError as exc:
+        # A full disk (ENOSPC), a quota (EDQUOT) or any other write failure: `_write` has removed the partial
+        # file and no row exists yet, so nothing half-done remains; the reporter gets a plain message.
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        logger.error("evidence write failed: %s", errno.errorcode.get(exc.errno or 0, type(exc).__name__))
+        audit_record(
+            actor=actor,
+            action="reporting.evidence_add",
+            target=submission,
+            outcome="failed",
+            detail={"name": name[:200], "reason": "disk_full" if full else "write_error"},
+        )
+        message = "服务器存储空间已满" if full else "服务器无法保存文件"
+        raise ReportingError(f"{message}，文件未保存，请稍后重试或联系系统管理员") from exc
     try:
         with transaction.atomic():
             evidence = Evidence.objects.create(

@@ -74,9 +74,13 @@ def _apply_input(sub: Submission, data: SubmissionInput, value: Any) -> None:
 
 
 def _locked_current(item: LedgerItem, unit: Unit, period_key: str) -> Submission | None:
+    # Lock the submission row only. Submission's default ordering ("item", "unit", …) joins the ledger item
+    # and the unit, and a bare FOR UPDATE would lock those rows too: every unit reporting on one item would
+    # queue behind one ledger-item row lock, and deadlock with the audit chain's advisory lock under load.
     return (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .filter(item=item, unit=unit, period_key=period_key, is_current=True)
+        .order_by("pk")
         .first()
     )
 
@@ -95,6 +99,9 @@ def _save_with_lock(sub: Submission, expected: int | None, fields: list[str]) ->
 
 def _new_submission(actor: Any, item: LedgerItem, unit: Unit, period: Period, **extra: Any) -> Submission:
     chain = machine.effective_chain(item.approval_chain, unit_is_district=unit_in_district(unit))
+    # A new row starts at lock version 1: a form opened before any row existed carries 0, so a second
+    # browser saving on that form after the first one created the row gets a conflict, not an overwrite.
+    extra.setdefault("lock_version", 1)
     return Submission(
         item=item,
         unit=unit,
@@ -177,7 +184,12 @@ def _state_of(sub: Submission) -> machine.ApprovalState:
 def apply_transition(
     sub: Submission, actor: Any, action: Action, comment: str, expected: int | None
 ) -> machine.Transition:
-    """Run the state machine on a locked row, persist the new state and one history row."""
+    """Run the state machine on a locked row, persist the new state and one history row.
+
+    A stale `expected` lock version is a conflict before anything else: the page the decision was made on
+    no longer shows the record as it is, whatever the state machine would say about the new state."""
+    if expected is not None and expected != sub.lock_version:
+        raise ConflictError("该报送已被他人处理或修改，请刷新后再操作")
     try:
         t = machine.apply(_state_of(sub), action, approval_actor(actor, sub), comment)
     except ApprovalError as exc:
@@ -262,11 +274,16 @@ def submission_submit(
             apply_transition(sub, actor, Action.SUBMIT, "", expected)
             if key:
                 IdempotencyKey.objects.create(client=actor, key=key, submission=sub)
-    except IntegrityError as exc:
+    except (IntegrityError, ConflictError) as exc:
+        # A retry racing the first attempt with the same key (double-click, client timeout and resend):
+        # whichever way the race went (unique index, or the first one already committed), the second one
+        # is the same request and answers "duplicate", not a conflict.
         if key:
             seen = IdempotencyKey.objects.filter(client=actor, key=key).select_related("submission").first()
             if seen is not None:
                 return SubmitResult(seen.submission, duplicate=True)
+        if isinstance(exc, ConflictError):
+            raise
         raise ConflictError("该报送已被他人创建或修改，请刷新后重试") from exc
     return SubmitResult(sub)
 
@@ -289,7 +306,7 @@ def submission_correct(
         raise SubmissionInvalid(result.by_field())
     try:
         with transaction.atomic():
-            old = Submission.objects.select_for_update().get(pk=submission.pk)
+            old = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
             if old.status != Status.APPROVED or not old.is_current:
                 raise ConflictError("该报送已被他人更正，请刷新")
             Submission.objects.filter(pk=old.pk).update(is_current=False)
