@@ -35,7 +35,9 @@ def test_leader_drills_down_from_overview_to_target_chart(live_server: Any, page
     page.click("a.cell[href*='/targets/S1-T1-01/']")
     page.wait_for_selector("#progress-chart[data-drawn='1'] canvas")
     assert page.locator("#progress-chart canvas").count() >= 1
-    assert "累计完成" in page.inner_text("#verdict")  # the cumulative rule explains itself with the running total
+    assert "累计完成" in page.inner_text(
+        "#verdict"
+    )  # the cumulative rule explains itself with the running total
     page.click("#units-table a:has-text('江岸区')")
     page.wait_for_selector("#history-table")
     page.wait_for_selector("#progress-chart[data-drawn='1'] canvas")
