@@ -69,10 +69,10 @@ office-deps:
 
 test-sqlite: install browser-deps office-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m minsheng makemigrations --check --dry-run -v 0
-	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly -n 2
 
 test-postgres: install browser-deps office-deps
-	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly -m "not sqlite_only"
+	DATABASE_URL=$(PG_URL) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:randomly -n 2 -m "not sqlite_only"
 
 test: lint typecheck security test-sqlite test-postgres
 
