@@ -25,3 +25,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="PostgreSQL only: set DATABASE_URL=postgres://…"))
         if "sqlite_only" in item.keywords and vendor != "sqlite":
             item.add_marker(pytest.mark.skip(reason="SQLite only"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: cached roles, second-factor flags and rendered fragments are keyed
+    by row ids, and ids come round again after a rolled-back test."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -138,12 +139,14 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # no proxy header is trusted unless deployment says so
 
-SESSION_COOKIE_AGE = 30 * 60  # idle timeout, refreshed on every request (set per user by the middleware)
+SESSION_COOKIE_AGE = 30 * 60  # idle timeout, refreshed once a minute (set per user by the middleware)
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_IDLE_SECONDS_ADMIN = 15 * 60
 SESSION_ABSOLUTE_SECONDS = 12 * 3600
 OTP_TOTP_ISSUER = "Minsheng"
-SESSION_SAVE_EVERY_REQUEST = True
+# The middleware saves the session when it refreshes the idle clock (at most once a minute), not per request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-free meta tag instead
@@ -186,6 +189,29 @@ SECURE_CSP = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "minsheng@localhost")
+
+# A shared cache (Redis) when REDIS_URL is set: sessions are then read from it (written through to the
+# database, so a cache restart signs nobody out) and rendered leadership fragments are shared by all workers.
+# Without it, each process keeps its own small memory cache and sessions stay in the database only.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "minsheng",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "minsheng",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 # Without a broker, background work runs in-process (eagerly) so a laptop needs no Redis.

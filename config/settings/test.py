@@ -17,3 +17,8 @@ INSTALLED_APPS = ["tests.support", *INSTALLED_APPS]  # noqa: F405
 # Serve static files straight from the app folders: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test process keeps its own memory cache (a shared Redis would leak state between xdist workers);
+# tests that need a clean cache clear it (see conftest.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

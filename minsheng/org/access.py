@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import CITYWIDE_ROLES, Role, Unit
+from .models import CITYWIDE_ROLES, Role, RoleAssignment, Unit
 
 
 @dataclass(frozen=True)
@@ -57,22 +57,45 @@ def _collapse(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
+ASSIGNMENTS_ATTR = "_minsheng_assignments"
+SCOPE_ATTR = "_minsheng_scope"
+
+
+def assignments(user: Any) -> list[RoleAssignment]:
+    """The user's role assignments with their units and bodies: one query per request (kept on the user
+    object, which Django builds afresh for each request, so a grant or revocation counts from the next one)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[RoleAssignment] | None = getattr(user, ASSIGNMENTS_ATTR, None)
+    if cached is None:
+        cached = list(user.role_assignments.select_related("unit", "body").order_by("id"))
+        setattr(user, ASSIGNMENTS_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop what `assignments` and `unit_scope` kept on this user object (after a grant or revocation)."""
+    for attr in (ASSIGNMENTS_ATTR, SCOPE_ATTR, "_minsheng_can_ingest"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
 def unit_scope(user: Any) -> Scope:
     """The units whose objects `user` may read: city-wide roles see all, others their units' subtrees."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NOTHING
-    cached: Scope | None = getattr(user, "_minsheng_scope", None)
+    cached: Scope | None = getattr(user, SCOPE_ATTR, None)
     if cached is not None:
         return cached
     paths: set[str] = set()
     everything = False
-    for role, path in user.role_assignments.values_list("role", "unit__path"):
-        if role in CITYWIDE_ROLES:
+    for ra in assignments(user):
+        if ra.role in CITYWIDE_ROLES:
             everything = True
             break
-        paths.add(path)
+        paths.add(ra.unit.path)
     scope = EVERYTHING if everything else Scope(everything=False, paths=_collapse(paths))
-    user._minsheng_scope = scope
+    setattr(user, SCOPE_ATTR, scope)
     return scope
 
 
@@ -91,7 +114,7 @@ def get_unit_for_user_or_404(user: Any, code: str) -> Unit:
 def roles_of(user: Any) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(user.role_assignments.values_list("role", flat=True))
+    return {ra.role for ra in assignments(user)}
 
 
 def can_grant_role(actor: Any, *, unit: Unit, role: str) -> bool:

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from minsheng.audit.services import audit_record
 
-from .access import can_grant_role
+from .access import can_grant_role, forget_roles
 from .models import Role, RoleAssignment, Unit, UnitKind
 
 CHILD_KIND = {
@@ -108,6 +108,7 @@ def role_grant(*, actor: Any, user: Any, unit: Unit, role: str, body: Any = None
             target=assignment,
             detail={"user": user.username, "unit": unit.code, "role": role},
         )
+    forget_roles(user)
     return assignment
 
 

@@ -154,6 +154,27 @@ class TargetStatus(models.Model):
         return Status(self.status)
 
 
+class ProgressStamp(models.Model):
+    """When each kind of progress data last changed ("statuses": a recompute; "observations": a value recorded).
+
+    The leadership screens key their cached fragments on these few rows: one look-up tells every worker
+    whether anything a screen shows has changed since it was rendered.
+    """
+
+    STATUSES = "statuses"
+    OBSERVATIONS = "observations"
+
+    key = models.CharField(max_length=32, primary_key=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("进展数据变更时间")
+        verbose_name_plural = _("进展数据变更时间")
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.changed_at.isoformat()}"
+
+
 class AssessmentScheme(models.Model):
     """One year's 考核方案, mirroring `domain.AssessmentScheme`: weights (%) summing to 100, achievement
     credits, the late credit, the returns rate that scores 0 and the minimum weight with data. Edited in

@@ -19,7 +19,7 @@ from minsheng.org.models import Unit, UnitKind
 from minsheng.policy.models import Policy, Target
 
 from . import recompute
-from .models import AccumulationKind, Observation, SourceKind, TargetShare, TargetStatus
+from .models import AccumulationKind, Observation, ProgressStamp, SourceKind, TargetShare, TargetStatus
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,11 @@ def _check_value(value: float) -> float:
     if not math.isfinite(number):
         raise ObservationError(f"数值必须是有限数（got {value!r}）· the value must be a finite number")
     return number
+
+
+def stamp_change(key: str) -> None:
+    """Record that progress data of this kind changed (inside the caller's transaction; see pagecache)."""
+    ProgressStamp.objects.update_or_create(key=key, defaults={"changed_at": timezone.now()})
 
 
 @transaction.atomic
@@ -108,6 +113,7 @@ def observation_upsert(
             "synthetic_replaced": replaced,
         },
     )
+    stamp_change(ProgressStamp.OBSERVATIONS)
     return obs
 
 
@@ -169,6 +175,7 @@ def observations_bulk_load(
         audit_record(
             actor=actor, action="progress.observations_bulk_load", detail={"rows": count, "label": label}
         )
+        stamp_change(ProgressStamp.OBSERVATIONS)
     return count
 
 
@@ -324,6 +331,7 @@ def progress_recompute(
             time.perf_counter() - deleted_s,
         )
         seconds = time.perf_counter() - started
+        stamp_change(ProgressStamp.STATUSES)
         audit_record(
             actor=actor,
             action="progress.recompute",

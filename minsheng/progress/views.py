@@ -5,20 +5,24 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from minsheng.org.access import roles_of, unit_scope
 from minsheng.org.models import Role, Unit, UnitKind
 from minsheng.policy.domain.vocab import COMPARATOR_LABELS_ZH
 from minsheng.policy.models import Target
 
-from . import payloads, selectors
+from . import pagecache, payloads, selectors
 from .briefing import ConversionError, OfficeUnavailableError
 from .briefing_service import BriefingUnavailableError, briefing_file
 from .domain import Status
+from .templatetags.progress_tags import localized as localized_text
 from .tilemap import TILES
 
 JSON_OPTIONS = {"ensure_ascii": False}
@@ -31,19 +35,17 @@ def _json(data: object) -> JsonResponse:
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """Every target by system and task, coloured by the focus unit's status, with counts per status."""
-    ov = selectors.overview(
-        request.user, as_of=request.GET.get("as_of", ""), system=request.GET.get("system", "")
-    )
-    return render(
-        request,
-        "progress/overview.html",
-        {
-            "ov": ov,
-            "system": request.GET.get("system", ""),
-            "statuses": list(Status),
-            "can_brief": can_download_briefing(request.user),
-        },
-    )
+    as_of, system = request.GET.get("as_of", ""), request.GET.get("system", "")
+    can_brief = can_download_briefing(request.user)
+
+    def build() -> str:
+        ov = selectors.overview(request.user, as_of=as_of, system=system)
+        context = {"ov": ov, "system": system, "statuses": list(Status), "can_brief": can_brief}
+        return render_to_string("progress/_overview_body.html", context, request=request)
+
+    key = pagecache.fragment_key("overview", request.user, (as_of, system), (can_brief,))
+    body = pagecache.cached(key, build)
+    return render(request, "progress/overview.html", {"body": mark_safe(body)})  # noqa: S308  (our own render)
 
 
 @login_required
@@ -64,26 +66,35 @@ def _parent_for(request: HttpRequest) -> tuple[Unit, Unit]:
 @login_required
 def target_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One target: the focus unit's chart and verdict, and its child units' statuses."""
-    target = selectors.target_for_user(request.user, code)
-    focus, parent = _parent_for(request)
-    as_of, dates = selectors.pick_as_of(focus, request.GET.get("as_of", ""))
-    own = selectors.status_of(target, parent, as_of)
-    children = selectors.visible_children(request.user, parent)
-    found = selectors.unit_statuses(target, children, as_of)
-    rows = [(u, found.get(u.id)) for u in children]
-    return render(
-        request,
-        "progress/target.html",
-        {
+
+    def build() -> dict[str, str]:
+        target = selectors.target_for_user(request.user, code)
+        focus, parent = _parent_for(request)
+        as_of, dates = selectors.pick_as_of(focus, request.GET.get("as_of", ""))
+        own = selectors.status_of(target, parent, as_of)
+        children = selectors.visible_children(request.user, parent)
+        found = selectors.unit_statuses(target, children, as_of)
+        context = {
             "target": target,
             "parent": parent,
             "focus": focus,
             "as_of": as_of,
             "dates": dates,
             "own": own,
-            "rows": rows,
+            "rows": [(u, found.get(u.id)) for u in children],
             "comparator_label": COMPARATOR_LABELS_ZH.get(target.comparator, target.comparator),  # type: ignore[call-overload]
-        },
+        }
+        return {
+            "title": f"{target.code} {localized_text(target, 'indicator')}",
+            "body": render_to_string("progress/_target_body.html", context, request=request),
+        }
+
+    params = (code, request.GET.get("parent", ""), request.GET.get("as_of", ""))
+    page = pagecache.cached(pagecache.fragment_key("target", request.user, params), build)
+    return render(
+        request,
+        "progress/target.html",
+        {"page_title": page["title"], "body": mark_safe(page["body"])},  # noqa: S308  (our own render)
     )
 
 
@@ -115,15 +126,20 @@ def target_units_data(request: HttpRequest, code: str) -> JsonResponse:
 @login_required
 def series_data(request: HttpRequest, code: str) -> JsonResponse:
     """The chart of one target for one unit (default: the user's focus unit). Outside the scope → 404."""
-    target = selectors.target_for_user(request.user, code)
-    focus = selectors.focus_unit(request.user)
-    unit_code = request.GET.get("unit", "")
-    unit = selectors.unit_for_user(request.user, unit_code) if unit_code else focus
-    as_of, _ = selectors.pick_as_of(focus, request.GET.get("as_of", ""))
-    cached = selectors.status_of(target, unit, as_of)
-    if unit.kind == UnitKind.CITY:
-        return _json(payloads.city_series_json(target, as_of, cached))
-    return _json(payloads.series_json(target, unit, as_of, cached))
+
+    def build() -> dict[str, Any]:
+        target = selectors.target_for_user(request.user, code)
+        focus = selectors.focus_unit(request.user)
+        unit_code = request.GET.get("unit", "")
+        unit = selectors.unit_for_user(request.user, unit_code) if unit_code else focus
+        as_of, _ = selectors.pick_as_of(focus, request.GET.get("as_of", ""))
+        cached = selectors.status_of(target, unit, as_of)
+        if unit.kind == UnitKind.CITY:
+            return payloads.city_series_json(target, as_of, cached)
+        return payloads.series_json(target, unit, as_of, cached)
+
+    params = (code, request.GET.get("unit", ""), request.GET.get("as_of", ""))
+    return _json(pagecache.cached(pagecache.fragment_key("series", request.user, params), build))
 
 
 @login_required

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from minsheng.org.access import unit_scope
+from minsheng.org.access import assignments, unit_scope
 from minsheng.org.models import Role, RoleAssignment, Unit, UnitKind
 
 from .domain.approval import Actor, Level
@@ -21,14 +21,8 @@ DISTRICT_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 
 
 def _assignments(user: Any) -> list[RoleAssignment]:
-    """The user's role assignments with their units, loaded once per request object."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    cached: list[RoleAssignment] | None = getattr(user, "_minsheng_reporting_roles", None)
-    if cached is None:
-        cached = list(user.role_assignments.select_related("unit", "body"))
-        user._minsheng_reporting_roles = cached
-    return cached
+    """The user's role assignments with their units (the one per-request load in `org.access`)."""
+    return assignments(user)
 
 
 def has_role(user: Any, role: str) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from minsheng.ingest.access import can_ingest
+from minsheng.org.access import assignments
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -10,8 +11,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_roles": []}
-    assignments = list(user.role_assignments.select_related("unit").order_by("id"))
-    roles = [f"{ra.get_role_display()} · {ra.unit.name}" for ra in assignments[:3]]
+    held = assignments(user)
+    roles = [f"{ra.get_role_display()} · {ra.unit.name}" for ra in held[:3]]
     if getattr(user, "admin_role", ""):
         roles.insert(0, str(user.get_admin_role_display()))
-    return {"nav_roles": roles, "nav_ingest": can_ingest(user, [ra.role for ra in assignments])}
+    return {"nav_roles": roles, "nav_ingest": can_ingest(user, [ra.role for ra in held])}

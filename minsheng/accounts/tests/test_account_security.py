@@ -178,6 +178,30 @@ def test_idle_session_ends_after_thirty_minutes(make_user: Any) -> None:
         assert response["Location"].startswith("/accounts/login/")
 
 
+def test_the_idle_clock_is_refreshed_at_most_once_a_minute(make_user: Any) -> None:
+    """A signed-in page does not rewrite the session row on every request, yet activity keeps it alive."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user("touch")
+    client = Client()
+
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return sum(1 for q in ctx.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"])
+
+    with time_machine.travel(T0, tick=False):
+        client.force_login(user)
+        client.get("/")
+    with time_machine.travel(T0 + dt.timedelta(seconds=30), tick=False):
+        assert session_writes() == 0
+    with time_machine.travel(T0 + dt.timedelta(seconds=90), tick=False):
+        assert session_writes() == 1
+    with time_machine.travel(T0 + dt.timedelta(minutes=25), tick=False):
+        assert client.get("/").status_code == 200  # 23.5 minutes after the last refresh: still signed in
+
+
 def test_admin_session_idles_out_after_fifteen_minutes(admin_client_for: Any) -> None:
     with time_machine.travel(T0, tick=False):
         client = admin_client_for("adm", "system_admin")
