@@ -108,8 +108,15 @@ class TargetStatus(models.Model):
     which the unit page produces on demand).
     """
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="statuses", db_index=False)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="target_statuses", db_index=False)
+    # No database-level foreign keys: these rows are a derived cache rewritten 231,000 at a time by recompute,
+    # and checking two parents per row was a third of the write. Django still cascades deletes (on_delete),
+    # and the recompute writes only ids it has just read from the target and unit tables.
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="statuses", db_index=False, db_constraint=False
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="target_statuses", db_index=False, db_constraint=False
+    )
     as_of = models.DateField(_("评估日期"))
     status = models.CharField(_("状态"), max_length=24, choices=STATUS_CHOICES)
     status_code = models.SmallIntegerField(help_text="0 无法评估 … 5 已达标 (Status.code)")

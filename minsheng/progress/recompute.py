@@ -14,6 +14,7 @@ Two paths, one set of rules:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
@@ -264,6 +265,11 @@ def exact_rows(
         return []
     data = load_series([t.id for t in targets], [u.id for u in units], as_of)
     by_code = {u.id: u for u in units}
+    # The units with data or a share, per target (shares cover every community: group them once, not per target).
+    wanted_by_target: dict[int, set[int]] = defaultdict(set)
+    for t, u in itertools.chain(data, shares):
+        if u in by_code:
+            wanted_by_target[t].add(u)
     rows: list[Row] = []
     for target in targets:
         policy = policies[target.task.policy_id]
@@ -283,7 +289,7 @@ def exact_rows(
                 target.id, city.id, as_of, a, spec, series.source_kind() if series else "", computed_at
             )
         )
-        wanted = {u for (t, u) in data if t == target.id} | {u for (t, u) in shares if t == target.id}
+        wanted = set(wanted_by_target.get(target.id, ()))
         if per_unit_data is not None:
             wanted |= {u.id for u in applicable_units(target, units)}
         for unit_id in sorted(wanted - {city.id}):

@@ -219,34 +219,15 @@ def _insert_rows(rows: Iterable[recompute.Row], cols: Sequence[str]) -> int:
     counted = _Counter(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # write_row formats each row in psycopg's C code (text COPY: the server parses dates and numbers).
             with cursor.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
-                chunk: list[str] = []
                 for row in counted:
-                    chunk.append("\t".join(_copy_text(v) for v in row))
-                    if len(chunk) >= 20_000:
-                        copy.write("\n".join(chunk) + "\n")
-                        chunk = []
-                if chunk:
-                    copy.write("\n".join(chunk) + "\n")
+                    copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(cols))
             sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({placeholders})"  # noqa: S608  # nosec B608
             cursor.executemany(sql, counted)  # type: ignore[arg-type]  # sqlite3 takes any iterable
     return counted.n
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: object) -> str:
-    """One value in COPY's text format (NULL as \\N, booleans as t/f, text escaped)."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    return str(value)
 
 
 class _Counter:
