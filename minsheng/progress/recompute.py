@@ -26,6 +26,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from numpy.typing import NDArray
 
 from minsheng.org.models import Unit, UnitKind
@@ -208,19 +209,38 @@ def load_series(
 ) -> dict[tuple[int, int], Series]:
     """Every observation of the given units up to `as_of`, grouped by series (one query)."""
     out: dict[tuple[int, int], Series] = defaultdict(Series)
-    rows = (
-        ObservationRow.objects.filter(
-            unit_id__in=list(unit_ids), target_id__in=list(target_ids), period_end__lte=as_of
-        )
-        .order_by("target_id", "unit_id", "period_end")
-        .values_list("target_id", "unit_id", "period_end", "value", "accumulation", "source_kind")
-    )
-    for t, u, on, value, acc, source in rows.iterator(chunk_size=20_000):
+    for t, u, on, value, acc, source in _series_rows(target_ids, unit_ids, as_of):
         s = out[(t, u)]
         s.observations.append(Observation(on, value))
         s.accumulation = acc
         s.sources.add(source)
     return dict(out)
+
+
+def _series_rows(
+    target_ids: Sequence[int], unit_ids: Sequence[int], as_of: date
+) -> Iterator[tuple[Any, ...]]:
+    if connection.vendor == "postgresql":
+        # PostgreSQL plans `unit_id IN (…18 ids…)` over 14 M rows as a parallel sequential scan (2 s); one
+        # index range per (target, unit) pair through LATERAL reads only the ~75,000 rows wanted.
+        sql = (
+            "SELECT o.target_id, o.unit_id, o.period_end, o.value, o.accumulation, o.source_kind "  # noqa: S608  # nosec B608
+            "FROM unnest(%s::bigint[]) AS t(id) CROSS JOIN unnest(%s::bigint[]) AS u(id) CROSS JOIN LATERAL "
+            f"(SELECT * FROM {ObservationRow._meta.db_table} x WHERE x.target_id = t.id AND x.unit_id = u.id "
+            "AND x.period_end <= %s ORDER BY x.period_end) AS o ORDER BY o.target_id, o.unit_id, o.period_end"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(target_ids), list(unit_ids), as_of])
+            yield from cursor.fetchall()
+        return
+    yield from (
+        ObservationRow.objects.filter(
+            unit_id__in=list(unit_ids), target_id__in=list(target_ids), period_end__lte=as_of
+        )
+        .order_by("target_id", "unit_id", "period_end")
+        .values_list("target_id", "unit_id", "period_end", "value", "accumulation", "source_kind")
+        .iterator(chunk_size=20_000)
+    )
 
 
 def evaluate_series(

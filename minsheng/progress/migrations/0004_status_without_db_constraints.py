@@ -5,22 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('policy', '0001_initial'),
-        ('progress', '0003_progress_stamp'),
+        ("org", "0001_initial"),
+        ("policy", "0001_initial"),
+        ("progress", "0003_progress_stamp"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='targetstatus',
-            name='target',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='statuses', to='policy.target'),
+            model_name="targetstatus",
+            name="target",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="statuses",
+                to="policy.target",
+            ),
         ),
         migrations.AlterField(
-            model_name='targetstatus',
-            name='unit',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='target_statuses', to='org.unit'),
+            model_name="targetstatus",
+            name="unit",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="target_statuses",
+                to="org.unit",
+            ),
         ),
     ]
