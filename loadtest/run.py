@@ -250,6 +250,27 @@ def _table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def redis_env() -> dict[str, str]:
+    """Run as deployed: with the shared Redis cache (sessions, rendered fragments) when one answers on loopback.
+
+    A given REDIS_URL is kept; otherwise database 1 of a local Redis is emptied and used. Without Redis the
+    run goes on with per-process memory caches and says so.
+    """
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/1"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+        if "REDIS_URL" not in os.environ:
+            client.flushdb()
+    except redis.RedisError:
+        print("[load] no Redis on loopback: per-process memory caches, sessions in the database", flush=True)
+        return {}
+    print(f"[load] cache and sessions: Redis {url}", flush=True)
+    return {"REDIS_URL": url}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--soak-minutes", type=float, default=float(os.environ.get("SOAK_MINUTES", "30")))
@@ -281,6 +302,7 @@ def main() -> int:
         "LOAD_IDENTITIES": str(var / "identities.json"),
     }
 
+    env |= redis_env()
     print(f"[load] fresh database {dbname}; migrate; Wuhan-sized world …", flush=True)
     _admin(url, f'DROP DATABASE IF EXISTS "{dbname}"')
     _admin(url, f'CREATE DATABASE "{dbname}"')
