@@ -55,8 +55,9 @@ def beyond_range(x: float, spec: TargetSpec) -> str | None:
     return None
 
 
-# Only the verbs that say "hold"; 不低于/不超过 also appear in targets to reach, so they are left out.
-_BOUND_WORDS = re.compile(r"(控制在|保持在|維持在|维持在|控制到)")
+# Only the verbs that say "hold" (稳定在 "stable at": a level to keep through the plan); 不低于/不超过 also
+# appear in targets to reach, so they are left out.
+_BOUND_WORDS = re.compile(r"(控制在|保持在|維持在|维持在|控制到|稳定在|穩定在)")
 
 
 def is_bound_wording(text: str) -> bool:

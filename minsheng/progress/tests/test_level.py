@@ -203,6 +203,8 @@ class TestBoundsToHold:
     def test_bound_wording_helper(self) -> None:
         assert is_bound_wording("城镇登记失业率控制在5%以内")
         assert is_bound_wording("在园幼儿占比保持在80%以上")
+        assert is_bound_wording("优质高中资源占比稳定在85%以上")  # S2-T1-08
+        assert is_bound_wording("穩定在85%以上")
         assert not is_bound_wording("人均预期寿命提升至82.4岁以上")
 
 
