@@ -109,6 +109,53 @@ def _dispatch(document_id: int) -> None:
 # --- processing (the background job) ---------------------------------------------------------------
 
 
+# A job reports progress at least every few seconds; this long without a sign of life means its worker died.
+STALL_SECONDS = 300
+MAX_ATTEMPTS = 2
+
+
+def document_recover_stalled(*, document: IngestDocument, now: dt.datetime | None = None) -> IngestDocument:
+    """A document stuck in `processing` (its worker was killed or lost) is queued again once, then failed.
+
+    Called when someone looks at the document (the progress poll), so a dead job never leaves a spinner
+    forever. Only the first caller acts: the row is claimed by its `updated_at`.
+    """
+    now = now or timezone.now()
+    if document.status != DocumentStatus.PROCESSING or now - document.updated_at < dt.timedelta(
+        seconds=STALL_SECONDS
+    ):
+        return document
+    attempts = int((document.meta or {}).get("attempts", 1))
+    if attempts >= MAX_ATTEMPTS:
+        return _fail(
+            document,
+            "处理中断：后台任务两次未能完成，请检查文件后重新上传",
+            f"processing stalled {attempts} times (no progress for {STALL_SECONDS}s)",
+        )
+    with transaction.atomic():
+        claimed = IngestDocument.objects.filter(
+            pk=document.pk, status=DocumentStatus.PROCESSING, updated_at=document.updated_at
+        ).update(
+            meta={**(document.meta or {}), "attempts": attempts + 1},
+            progress_done=0,
+            updated_at=now,
+        )
+        if claimed:
+            audit_record(
+                actor=None,
+                action="ingest.requeue",
+                target=document,
+                detail={
+                    "attempt": attempts + 1,
+                    "stalled_seconds": int((now - document.updated_at).total_seconds()),
+                },
+            )
+            pk = document.pk
+            transaction.on_commit(lambda: _dispatch(pk))
+    document.refresh_from_db()
+    return document
+
+
 def document_process(*, document_id: int) -> IngestDocument | None:
     """Normalise and extract, reporting progress on the row; then store every proposal in one transaction.
 

@@ -69,7 +69,7 @@ def _progress_context(document: IngestDocument) -> dict[str, Any]:
 @login_required
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled every second while processing; when done, tells HTMX to reload the page (HX-Refresh)."""
-    document = get_document_for_user_or_404(request.user, pk)
+    document = services.document_recover_stalled(document=get_document_for_user_or_404(request.user, pk))
     response = render(request, "ingest/_progress.html", _progress_context(document))
     if document.status != DocumentStatus.PROCESSING and _htmx(request):
         response["HX-Refresh"] = "true"

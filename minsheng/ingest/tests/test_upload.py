@@ -201,3 +201,55 @@ def test_five_mb_document_reports_progress_while_processing(
     done = office.get(f"/ingest/{doc.pk}/progress/", headers={"HX-Request": "true"})
     assert done["HX-Refresh"] == "true"
     assert doc.proposals.filter(kind="target").count() >= 66
+
+
+def _stalled(office_user: Any, django_capture_on_commit_callbacks: Any, attempts: int = 1) -> IngestDocument:
+    """A document whose job was queued but whose worker died: processing, no sign of life for an hour."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):  # the job never runs
+        doc = services.document_upload(
+            actor=office_user, name="seed.txt", size=len(SEED.read_bytes()), data=SEED.read_bytes()
+        )
+    IngestDocument.objects.filter(pk=doc.pk).update(
+        updated_at=timezone.now() - dt.timedelta(hours=1), meta={**doc.meta, "attempts": attempts}
+    )
+    return IngestDocument.objects.get(pk=doc.pk)
+
+
+def test_a_job_whose_worker_died_is_queued_again_when_someone_looks(
+    office: Client, office_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    doc = _stalled(office_user, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        office.get(f"/ingest/{doc.pk}/progress/", headers={"HX-Request": "true"})
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.READY
+    assert doc.proposals.filter(kind="target").count() == 66
+    assert AuditEvent.objects.filter(action="ingest.requeue", object_id=str(doc.pk)).count() == 1
+
+
+def test_a_document_that_stalls_twice_fails_with_a_chinese_message(
+    office: Client, office_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    doc = _stalled(office_user, django_capture_on_commit_callbacks, attempts=2)
+    response = office.get(f"/ingest/{doc.pk}/progress/", headers={"HX-Request": "true"})
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.FAILED
+    assert "处理中断" in doc.error_message
+    assert response["HX-Refresh"] == "true"
+
+
+def test_a_document_still_making_progress_is_left_alone(
+    office: Client, office_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        doc = services.document_upload(
+            actor=office_user, name="seed.txt", size=len(SEED.read_bytes()), data=SEED.read_bytes()
+        )
+    office.get(f"/ingest/{doc.pk}/progress/", headers={"HX-Request": "true"})
+    doc.refresh_from_db()
+    assert doc.status == DocumentStatus.PROCESSING
+    assert not AuditEvent.objects.filter(action="ingest.requeue").exists()
