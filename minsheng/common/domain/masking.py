@@ -189,3 +189,35 @@ def mask_name(value: str) -> str:
         return STAR * len(text)
     keep = 2 if len(text) > 2 and text[:2] in COMPOUND_SURNAMES else 1
     return text[:keep] + STAR * (len(text) - keep)
+
+
+_LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
+PHONE_MESSAGE = "请输入正确的11位手机号码，或带区号的固定电话（如027-87654321）"
+NAME_MESSAGE = "填报人姓名不能超过50个字符"
+
+
+def is_valid_phone(value: str) -> bool:
+    """A mainland mobile, or a landline with its area code (027-87654321, 0710 3456789)."""
+    digits = normalise_phone(value)
+    return _MOBILE.fullmatch(digits) is not None or _LANDLINE.fullmatch(digits) is not None
+
+
+def contact_errors(name: str, phone: str) -> dict[str, list[str]]:
+    """Field errors (Chinese) for a return's contact person and phone; both may be left empty."""
+    errors: dict[str, list[str]] = {}
+    if len(name.strip()) > 50:
+        errors["contact_name"] = [NAME_MESSAGE]
+    if phone.strip() and not is_valid_phone(phone):
+        errors["contact_phone"] = [PHONE_MESSAGE]
+    return errors
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?![0-9])")
+
+
+def redact_text(text: str) -> str:
+    """Free text with every 18-character ID number and mobile number in it masked (for the audit trail:
+    a reason typed as "核实13812345678的身份" is kept as "核实138****5678的身份")."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m.group(0)), text)

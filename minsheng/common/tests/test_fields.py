@@ -142,3 +142,23 @@ def test_production_settings_without_the_keys_fail_the_check() -> None:
     assert result.returncode != 0
     assert "minsheng.E001" in result.stderr
     assert "minsheng.E003" in result.stderr
+
+
+def test_the_user_admin_shows_real_name_data_masked_and_never_as_a_field(
+    make_user: Any, admin_client_for: Any
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    person = make_user("real_person", phone=PHONE, id_number=ID_NUMBER)
+    client = admin_client_for("sec", "security_admin")
+    admin = User.objects.get(username="sec")
+    admin.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    page = client.get(f"/admin/accounts/user/{person.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "138****5678" in html
+    assert "420102********123X" in html
+    assert PHONE not in html
+    assert ID_NUMBER not in html
+    assert 'name="phone"' not in html
+    assert 'name="id_number"' not in html
