@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext as _
 
 from minsheng.audit.models import AuditEvent
 from minsheng.audit.services import audit_record
@@ -57,11 +58,11 @@ def personal_data_unmask(*, actor: Any, target: models.Model, field: str, kind: 
 
     The caller has already fetched `target` through its scoping helper (outside scope → 404)."""
     if not may_unmask(actor):
-        raise PermissionDenied("您没有查看完整个人信息的权限")
+        raise PermissionDenied(_("您没有查看完整个人信息的权限"))
     masker = MASKERS[kind]
     reason = " ".join(reason.split())
     if len(reason) < REASON_MIN_CHARS:
-        raise UnmaskRefused(f"请填写查看理由（不少于{REASON_MIN_CHARS}个字）")
+        raise UnmaskRefused(_("请填写查看理由（不少于%(n)d个字）") % {"n": REASON_MIN_CHARS})
     limit = int(getattr(settings, "UNMASK_PER_HOUR", 20))
     if unmasks_in_last_hour(actor) >= limit:
         audit_record(
@@ -71,7 +72,9 @@ def personal_data_unmask(*, actor: Any, target: models.Model, field: str, kind: 
             outcome="denied",
             detail={"field": field, "reason": reason[:200], "refused": "rate_limit"},
         )
-        raise UnmaskRefused(f"查看完整信息过于频繁：每小时最多{limit}次，请稍后再试", status=429)
+        raise UnmaskRefused(
+            _("查看完整信息过于频繁：每小时最多%(n)d次，请稍后再试") % {"n": limit}, status=429
+        )
     value = str(getattr(target, field) or "")
     audit_record(
         actor=actor,

@@ -255,6 +255,7 @@ class Submission(models.Model):
     # the clear value only through `personal_data_unmask` (permission, TOTP, a reason, audited).
     contact_name = EncryptedTextField(_("填报人"), blank=True, default="")
     contact_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
+    PERSONAL_FIELDS = ("contact_name", "contact_phone")
 
     class Meta:
         ordering = ("item", "unit", "period_key", "-version")

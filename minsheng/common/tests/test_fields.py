@@ -162,3 +162,17 @@ def test_the_user_admin_shows_real_name_data_masked_and_never_as_a_field(
     assert ID_NUMBER not in html
     assert 'name="phone"' not in html
     assert 'name="id_number"' not in html
+
+
+def test_a_backup_holds_the_ciphertext_and_restore_writes_it_back_unchanged(make_user: Any) -> None:
+    from minsheng.common.backup import _value, table_lines
+
+    user = make_user("backed_up", phone=PHONE, id_number=ID_NUMBER)
+    dumped = "\n".join(table_lines(User))  # the lines `minsheng backup` writes for the table
+    assert PHONE not in dumped
+    assert ID_NUMBER not in dumped
+    token = _raw(user)[0]
+    assert token in dumped
+    # Restoring hands the token back as Ciphertext: stored as it is, not encrypted a second time.
+    restored = _value(User._meta.get_field("phone"), token)
+    assert User._meta.get_field("phone").get_prep_value(restored) == token
