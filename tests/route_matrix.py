@@ -409,6 +409,11 @@ ROUTES: dict[str, Entry] = {
     "reporting:evidence_upload": Scoped(_report, methods=POST),
     "reporting:submission": Scoped(_submission),
     "reporting:decide": Scoped(_submission, methods=POST),
+    # 查看完整信息: 404 for anyone without the unmask permission, and for a holder outside scope
+    # (reporting/tests/test_personal_data.py::test_unmask_needs_the_permission_scope_and_a_reason_and_is_audited)
+    "reporting:unmask": Scoped(
+        lambda w, unit: {**_submission(w, unit), "field": "contact_phone"}, methods=POST
+    ),
     "reporting:correct": Scoped(_submission, methods=POST),
     "reporting:evidence": Scoped(_evidence),
     "api-v1:get_submission": Scoped(_submission_api),

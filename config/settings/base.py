@@ -96,6 +96,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
 
+# Personal data (phones, ID numbers, contact names) is encrypted per field (minsheng/common/fields.py,
+# docs/adr/0008-field-encryption.md). FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first encrypts,
+# all decrypt (rotation). FIELD_BLIND_INDEX_KEY: a separate secret for the HMAC lookup columns. Production
+# must set both (system check minsheng.E001–E004); local and test settings derive development keys.
+FIELD_ENCRYPTION_KEYS: list[str] = [
+    k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()
+]
+FIELD_BLIND_INDEX_KEY = os.environ.get("FIELD_BLIND_INDEX_KEY", "")
+# Unmasking personal data: at most this many per user per hour (counted in the audit trail).
+UNMASK_PER_HOUR = int(os.environ.get("UNMASK_PER_HOUR", "20"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

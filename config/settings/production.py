@@ -8,6 +8,9 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+# FIELD_ENCRYPTION_KEYS and FIELD_BLIND_INDEX_KEY come from the environment only (read in base.py); without
+# them the system check minsheng.E001/E003 fails `check --deploy` and `migrate`, and any read or write of a
+# personal-data field raises ImproperlyConfigured. There is no fallback key in production.
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000

@@ -4,6 +4,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.common.domain.masking import mask_id_number, mask_phone
+from minsheng.common.fields import BlindIndexField, EncryptedTextField
+
 
 class AdminRole(models.TextChoices):
     """The three separate administrators of a level-3 system (三权分立). One field, so one per account."""
@@ -21,11 +24,22 @@ class User(AbstractUser):
         _("管理员角色"), max_length=20, choices=AdminRole.choices, blank=True, default=""
     )
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # Real-name registration (实名信息): encrypted in the column, shown masked; found by the blind indexes.
+    phone = EncryptedTextField(_("手机号"), blank=True, default="")
+    phone_index = BlindIndexField(source="phone", kind="phone")
+    id_number = EncryptedTextField(_("身份证号"), blank=True, default="")
+    id_number_index = BlindIndexField(source="id_number", kind="id_number")
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         permissions = [("unmask_personal_data", _("查看完整个人信息（须二次验证并说明理由）"))]
+        constraints = [
+            # One account per person: the same ID number twice is refused (compared by its blind index).
+            models.UniqueConstraint(
+                fields=("id_number_index",), condition=~models.Q(id_number_index=""), name="unique_id_number"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
@@ -33,6 +47,14 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return bool(self.admin_role)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone or "")
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number or "")
 
 
 class ApiToken(models.Model):

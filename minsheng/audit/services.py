@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 
+from minsheng.common.domain.masking import redact_text
 from minsheng.common.http import client_ip
 from minsheng.common.middleware import current_request_var, request_id_var
 
@@ -15,7 +16,27 @@ from .domain.chain import GENESIS, link_hash
 from .models import AuditEvent
 
 # Detail keys that must never be stored (secrets and full personal data).
-_FORBIDDEN_DETAIL_KEYS = {"password", "token", "secret", "otp", "id_number", "phone"}
+_FORBIDDEN_DETAIL_KEYS = {
+    "password",
+    "token",
+    "secret",
+    "otp",
+    "id_number",
+    "phone",
+    "contact_name",
+    "contact_phone",
+}
+
+
+def _redacted(value: Any) -> Any:
+    """Text values with any ID or mobile number in them masked (reasons and comments are typed freely)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, list | tuple):
+        return [_redacted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    return value
 
 
 def _actor_context(actor: Any) -> tuple[int | None, str, str, str]:
@@ -41,7 +62,9 @@ def audit_record(
 
     `target` names the object acted on; `object_ref` = (type label, id) does so when no instance is at hand.
     """
-    clean_detail = {k: v for k, v in (detail or {}).items() if k.lower() not in _FORBIDDEN_DETAIL_KEYS}
+    clean_detail = {
+        k: _redacted(v) for k, v in (detail or {}).items() if k.lower() not in _FORBIDDEN_DETAIL_KEYS
+    }
     if request is None:
         request = current_request_var.get()
     actor_id, username, role, unit = _actor_context(actor)

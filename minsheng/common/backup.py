@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from .fields import Ciphertext, EncryptedTextField, stored_ciphertext
+
 FORMAT = 1
 BATCH = 1000
 
@@ -64,7 +66,13 @@ def table_lines(model: type[models.Model]) -> Iterator[str]:
     """The table's rows as canonical JSON lines, in primary-key order."""
     fields = _columns(model)
     names = [f.attname for f in fields]
-    for row in model._base_manager.order_by("pk").values_list(*names).iterator(chunk_size=BATCH):
+    # Encrypted columns are copied as stored (the Fernet token): a backup never holds personal data in clear.
+    raw = {
+        f"_raw_{f.attname}": stored_ciphertext(f.attname) for f in fields if isinstance(f, EncryptedTextField)
+    }
+    columns = [f"_raw_{n}" if f"_raw_{n}" in raw else n for n in names]
+    rows = model._base_manager.order_by("pk").annotate(**raw).values_list(*columns)
+    for row in rows.iterator(chunk_size=BATCH):
         obj = {name: _plain(v) for name, v in zip(names, row, strict=True)}
         yield json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -142,6 +150,8 @@ def _value(field: models.Field[Any, Any], value: Any) -> Any:
         return base64.b64decode(value["$b64"])
     if value is None or isinstance(field, models.JSONField):
         return value
+    if isinstance(field, EncryptedTextField):
+        return Ciphertext(value)  # restored as stored, never encrypted a second time
     return field.to_python(value)
 
 

@@ -73,6 +73,10 @@ class SubmitIn(Schema):
     problems: str = Field("", max_length=5000)
     next_steps: str = Field("", max_length=5000)
     outlier_reason: str = Field("", max_length=2000)
+    contact_name: str = Field("", max_length=50, description="填报人 (stored encrypted; answered masked)")
+    contact_phone: str = Field(
+        "", max_length=30, description="联系电话: mobile or landline with area code (stored encrypted)"
+    )
     idempotency_key: str = Field(..., min_length=1, max_length=100)
 
 
@@ -106,6 +110,10 @@ class SubmissionOut(Schema):
     version: int
     current_level: str
     source_kind: str
+    # Personal data leaves the API masked only (138****5678, 张*); there is no clear-value endpoint here:
+    # unmasking is a screen action with TOTP and a reason (reporting:unmask).
+    contact_name_masked: str
+    contact_phone_masked: str
 
     @staticmethod
     def resolve_unit_code(obj: Submission) -> str:
@@ -147,6 +155,8 @@ def _submit_one(request: HttpRequest, entry: SubmitIn) -> SubmitOut:
         problems=entry.problems,
         next_steps=entry.next_steps,
         outlier_reason=entry.outlier_reason,
+        contact_name=entry.contact_name,
+        contact_phone=entry.contact_phone,
     )
     try:
         result = submission_submit(

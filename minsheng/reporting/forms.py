@@ -1,4 +1,5 @@
-"""Forms accept only what a reporter may set: the value, the narrative, an outlier reason, evidence.
+"""Forms accept only what a reporter may set: the value, the narrative, an outlier reason, the contact
+person and phone, evidence.
 
 Status, approver and unit are not fields here; they come from the URL (checked) and the state machine.
 """
@@ -21,6 +22,14 @@ class ReportForm(forms.Form):
     outlier_reason = forms.CharField(
         label=_("异常说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+    # Checked by the service (reporting and the API share the Chinese messages); the form only bounds length.
+    contact_name = forms.CharField(label=_("填报人"), required=False, max_length=50)
+    contact_phone = forms.CharField(
+        label=_("联系电话"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
     lock_version = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
 
     def to_input(self) -> SubmissionInput:
@@ -31,6 +40,8 @@ class ReportForm(forms.Form):
             problems=d.get("problems") or "",
             next_steps=d.get("next_steps") or "",
             outlier_reason=d.get("outlier_reason") or "",
+            contact_name=d.get("contact_name") or "",
+            contact_phone=d.get("contact_phone") or "",
         )
 
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minsheng.common.domain.masking import mask_name, mask_phone
+from minsheng.common.fields import EncryptedTextField
 from minsheng.org.models import Unit
 from minsheng.policy.models import Commitment, Policy, Target
 
@@ -249,6 +251,11 @@ class Submission(models.Model):
         max_length=8, choices=Comparability.choices, default=Comparability.YES, blank=True
     )
     data_note = models.TextField(_("数据说明"), blank=True)
+    # 填报人 and 联系电话 of the return: personal data, encrypted in the column, shown masked (contact_*_masked);
+    # the clear value only through `personal_data_unmask` (permission, TOTP, a reason, audited).
+    contact_name = EncryptedTextField(_("填报人"), blank=True, default="")
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
+    PERSONAL_FIELDS = ("contact_name", "contact_phone")
 
     class Meta:
         ordering = ("item", "unit", "period_key", "-version")
@@ -284,6 +291,14 @@ class Submission(models.Model):
     @property
     def is_synthetic(self) -> bool:
         return self.source_kind == SourceKind.SYNTHETIC
+
+    @property
+    def contact_name_masked(self) -> str:
+        return mask_name(self.contact_name or "")
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone or "")
 
 
 class IdempotencyKey(models.Model):

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/decide/", views.submission_decide, name="decide"),
+    path("submissions/<int:pk>/unmask/<str:field>/", views.submission_unmask, name="unmask"),
     path("submissions/<int:pk>/correct/", views.submission_correct_view, name="correct"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("queue/", views.queue, name="queue"),

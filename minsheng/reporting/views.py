@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.personal_data import UnmaskRefused, may_unmask, personal_data_unmask
 from minsheng.org.access import unit_scope, units_visible_to
 from minsheng.policy.selectors import default_policy
 
@@ -201,6 +202,10 @@ def report_form(request: HttpRequest, pk: int, unit_code: str, period_key: str) 
                 next_steps=current.next_steps,
                 outlier_reason=current.outlier_reason,
             )
+            if current.created_by_id == request.user.pk:
+                # Whoever typed the contact sees it again on their own form; a colleague gets empty fields
+                # with the masked value as placeholder, and leaving them empty keeps the stored contact.
+                initial.update(contact_name=current.contact_name, contact_phone=current.contact_phone)
         form = ReportForm(initial=initial)
     period = parse_period(period_key)
     context = {
@@ -214,6 +219,10 @@ def report_form(request: HttpRequest, pk: int, unit_code: str, period_key: str) 
         "goal": selectors.goal_for(item, unit),
         "evidence_form": EvidenceForm(),
         "last_steps": list(current.steps.order_by("-id")[:3]) if current else [],
+        # Someone else's contact on this report: shown masked, kept when the fields are left empty.
+        "contact_kept": current is not None
+        and current.created_by_id != request.user.pk
+        and bool(current.contact_name or current.contact_phone),
     }
     return render(request, "reporting/report.html", context, status=status)
 
@@ -277,9 +286,41 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "next_steps": sub.next_steps,
                 }
             ),
+            "may_unmask": may_unmask(request.user),
             "figures": selectors.figures_for_target(sub.item.target_id) if sub.unit.kind == "city" else [],
         },
     )
+
+
+# The personal-data fields of a report and the masking rule of each.
+UNMASKABLE = {"contact_name": "name", "contact_phone": "phone"}
+
+
+@login_required
+@require_POST
+def submission_unmask(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """查看完整信息 (HTMX): one field's clear value, for a holder of the unmask permission (TOTP-verified by
+    the middleware) within scope, with a reason; audited with the value masked. Anyone else: 404."""
+    if field not in UNMASKABLE or not may_unmask(request.user):
+        raise Http404("报送不存在")
+    sub = get_submission_for_user_or_404(request.user, pk)
+    context: dict[str, Any] = {"sub": sub, "field": field}
+    try:
+        context["value"] = personal_data_unmask(
+            actor=request.user,
+            target=sub,
+            field=field,
+            kind=UNMASKABLE[field],
+            reason=request.POST.get("reason", ""),
+        )
+    except UnmaskRefused as exc:
+        context.update(error=str(exc), masked=getattr(sub, f"{field}_masked"))
+        # HTMX swaps only 2xx answers: the refusal reaches the page as 200 there, as 400/429 otherwise.
+        status = 200 if request.headers.get("HX-Request") else exc.status
+        return render(request, "reporting/_unmask.html", context, status=status)
+    response = render(request, "reporting/_unmask.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

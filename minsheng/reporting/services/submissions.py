@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minsheng.audit.services import audit_record
+from minsheng.common.domain.masking import contact_errors
 from minsheng.org.models import Unit
 
 from ..access import approval_actor, can_report, unit_in_district
@@ -36,6 +37,8 @@ class SubmissionInput:
     problems: str = ""
     next_steps: str = ""
     outlier_reason: str = ""
+    contact_name: str = ""  # 填报人 (personal data: stored encrypted, shown masked)
+    contact_phone: str = ""  # 联系电话 (mobile or landline with area code)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,24 @@ def _apply_input(sub: Submission, data: SubmissionInput, value: Any) -> None:
     sub.problems = data.problems[:5000]
     sub.next_steps = data.next_steps[:5000]
     sub.outlier_reason = data.outlier_reason[:2000]
+    # An empty contact keeps the stored one: a colleague's form shows it masked, never in clear, so they
+    # cannot send it back; a new contact replaces it.
+    if data.contact_name.strip():
+        sub.contact_name = data.contact_name.strip()[:50]
+    if data.contact_phone.strip():
+        sub.contact_phone = data.contact_phone.strip()[:30]
+
+
+# The columns a reporter's save writes (value, narrative, contact).
+INPUT_FIELDS = [
+    "value",
+    "progress",
+    "problems",
+    "next_steps",
+    "outlier_reason",
+    "contact_name",
+    "contact_phone",
+]
 
 
 def _locked_current(item: LedgerItem, unit: Unit, period_key: str) -> Submission | None:
@@ -134,7 +155,7 @@ def submission_save_draft(
         outlier_reason=data.outlier_reason,
         require_value=False,
     )
-    hints = result.by_field()
+    hints = result.by_field() | contact_errors(data.contact_name, data.contact_phone)
     type_error = any(e.code == "type" for e in result.errors)
     try:
         with transaction.atomic():
@@ -150,9 +171,7 @@ def submission_save_draft(
             if sub.status not in (Status.DRAFT, Status.RETURNED):
                 raise ReportingError("该报送已提交或已审定，不能再修改草稿")
             _apply_input(sub, data, sub.value if type_error else result.value)
-            _save_with_lock(
-                sub, lock_version, ["value", "progress", "problems", "next_steps", "outlier_reason"]
-            )
+            _save_with_lock(sub, lock_version, INPUT_FIELDS)
     except IntegrityError as exc:
         raise ConflictError("该报送已被他人创建，请刷新后再保存") from exc
     return sub, hints
@@ -251,8 +270,9 @@ def submission_submit(
         if seen is not None:
             return SubmitResult(seen.submission, duplicate=True)
     result = validate(data.value, value_context(item, unit, period.key), outlier_reason=data.outlier_reason)
-    if not result.ok:
-        raise SubmissionInvalid(result.by_field())
+    errors = result.by_field() | contact_errors(data.contact_name, data.contact_phone)
+    if errors:
+        raise SubmissionInvalid(errors)
     try:
         with transaction.atomic():
             sub = _locked_current(item, unit, period.key)
@@ -267,9 +287,7 @@ def submission_submit(
                 if sub.status not in (Status.DRAFT, Status.RETURNED):
                     raise ConflictError("该报送已提交或已审定；如需更正，请提交更正版本")
                 _apply_input(sub, data, result.value)
-                _save_with_lock(
-                    sub, lock_version, ["value", "progress", "problems", "next_steps", "outlier_reason"]
-                )
+                _save_with_lock(sub, lock_version, INPUT_FIELDS)
                 expected = sub.lock_version
             apply_transition(sub, actor, Action.SUBMIT, "", expected)
             if key:
@@ -302,8 +320,9 @@ def submission_correct(
     result = validate(
         data.value, value_context(item, unit, submission.period_key), outlier_reason=data.outlier_reason
     )
-    if not result.ok:
-        raise SubmissionInvalid(result.by_field())
+    errors = result.by_field() | contact_errors(data.contact_name, data.contact_phone)
+    if errors:
+        raise SubmissionInvalid(errors)
     try:
         with transaction.atomic():
             old = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
@@ -319,6 +338,7 @@ def submission_correct(
                 supersedes=old,
                 correction_reason=reason[:2000],
             )
+            new.contact_name, new.contact_phone = old.contact_name, old.contact_phone  # kept unless replaced
             _apply_input(new, data, result.value)
             new.save()
             audit_record(

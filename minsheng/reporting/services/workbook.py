@@ -171,9 +171,10 @@ class _Ledger:
         if found is None:
             found = {
                 (s.item_id, s.unit_id): s
+                # The workbook never shows the contact: skip decrypting it for thousands of rows.
                 for s in Submission.objects.filter(
                     item__ledger_year=self.ledger_year, period_key=period_key, is_current=True
-                )
+                ).defer(*Submission.PERSONAL_FIELDS)
             }
             self._reports[period_key] = found
         return found
