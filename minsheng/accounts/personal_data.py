@@ -59,6 +59,10 @@ def personal_data_unmask(*, actor: Any, target: models.Model, field: str, kind: 
     The caller has already fetched `target` through its scoping helper (outside scope → 404)."""
     if not may_unmask(actor):
         raise PermissionDenied(_("您没有查看完整个人信息的权限"))
+    # Checked here as well as by SecondFactorMiddleware, whose permission answer may be a minute old (ADR 0009).
+    is_verified = getattr(actor, "is_verified", None)
+    if not (callable(is_verified) and is_verified()):
+        raise UnmaskRefused(_("查看完整信息前须完成二次验证（动态口令）"), status=403)
     masker = MASKERS[kind]
     reason = " ".join(reason.split())
     if len(reason) < REASON_MIN_CHARS:
