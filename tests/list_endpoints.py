@@ -15,6 +15,7 @@ An API GET operation that returns a list and is neither here nor in LIST_EXEMPT 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,20 +43,34 @@ def json_units(field: str) -> Extract:
 
 
 def item_units(response: Any) -> set[str]:
-    """Ledger items (api-v1:list_items): every unit an item names, its lead unit and its reporting units."""
+    """Ledger items (api-v1:list_items): every unit an item names, its lead unit and the shares it lists."""
     units: set[str] = set()
     for item in response.json()["items"]:
         if item.get("lead_unit"):
             units.add(str(item["lead_unit"]))
-        units.update(str(code) for code in item.get("reporting_units") or [])
+        units.update(str(share["unit_code"]) for share in item.get("shares") or [])
     return units
 
 
 def seed_ledger_item(unit: Unit) -> None:
     """A published 2025 ledger item that names `unit` alone: its lead unit, its co-unit and its only goal
     share. Items are visible through any of the three, so every row a caller gets must be in its subtree."""
-    import datetime as dt
+    year, target = _ledger_scaffold()
+    item = LedgerItem.objects.create(
+        ledger_year=year,
+        target=target,
+        code=f"LE-{unit.code}",
+        title="列表测试事项",
+        lead_unit=unit,
+        deadline=dt.date(2025, 12, 31),
+        value_meaning="level",
+    )
+    item.co_units.add(unit)
+    GoalShare.objects.create(item=item, unit=unit, value=1)
 
+
+def _ledger_scaffold() -> tuple[LedgerYear, Target]:
+    """The published 2025 ledger year and one target the seeded items hang from."""
     policy, _ = Policy.objects.get_or_create(
         code="le-policy", defaults={"title": "列表测试政策", "issuer": "武汉市人民政府"}
     )
@@ -78,17 +93,35 @@ def seed_ledger_item(unit: Unit) -> None:
         },
     )
     year, _ = LedgerYear.objects.get_or_create(policy=policy, year=2025, defaults={"status": "published"})
-    item = LedgerItem.objects.create(
+    return year, target
+
+
+SHARED_ITEM = "LE-SHARED"
+
+
+def seed_item_share(unit: Unit) -> None:
+    """A share for `unit` of the one item (no lead unit) shared to every unit of the tree."""
+    year, target = _ledger_scaffold()
+    item, _ = LedgerItem.objects.get_or_create(
         ledger_year=year,
-        target=target,
-        code=f"LE-{unit.code}",
-        title="列表测试事项",
-        lead_unit=unit,
-        deadline=dt.date(2025, 12, 31),
-        value_meaning="level",
+        code=SHARED_ITEM,
+        defaults={
+            "target": target,
+            "title": "全部单位分解事项",
+            "deadline": dt.date(2025, 12, 31),
+            "value_meaning": "level",
+        },
     )
-    item.co_units.add(unit)
     GoalShare.objects.create(item=item, unit=unit, value=1)
+
+
+def shared_item_ids(client: Any) -> list[int]:
+    """The shared item, if the caller sees it (through the item list, which is scoped)."""
+    items = client.get(f"/api/v1/reporting/items?limit={API_PAGE}").json()["items"]
+    return [int(i["id"]) for i in items if i["code"] == SHARED_ITEM]
+
+
+API_PAGE = 100  # the largest page the item list serves; the random trees have at most 24 units
 
 
 @dataclass(frozen=True)
@@ -96,13 +129,26 @@ class ListEndpoint:
     url: str
     extract: Extract
     seed: Seed | None = None
+    # A per-object list: `url` holds `{id}`, filled with each id this returns for the caller's client.
+    ids: Callable[[Any], list[int]] | None = None
+
+    def urls(self, client: Any) -> list[str]:
+        if self.ids is None:
+            return [self.url]
+        return [self.url.format(id=pk) for pk in self.ids(client)]
 
 
 LIST_ENDPOINTS: dict[str, ListEndpoint] = {
     "org:tree": ListEndpoint("/org/?depth=9", html_units),
     "api-v1:list_units": ListEndpoint("/api/v1/units?limit=1000", json_units("code")),
     "api-v1:list_items": ListEndpoint(
-        "/api/v1/reporting/items?limit=1000", item_units, seed=seed_ledger_item
+        f"/api/v1/reporting/items?limit={API_PAGE}", item_units, seed=seed_ledger_item
+    ),
+    "api-v1:list_item_shares": ListEndpoint(
+        "/api/v1/reporting/items/{id}/shares?limit=500",
+        json_units("unit_code"),
+        seed=seed_item_share,
+        ids=shared_item_ids,
     ),
 }
 
