@@ -21,12 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from minsheng.org.models import Unit
+from minsheng.org.models import Role, Unit
 from minsheng.policy.models import Policy, PolicySystem, Target, Task
-from minsheng.reporting.models import GoalShare, LedgerItem, LedgerYear
+from minsheng.reporting.models import GoalShare, LedgerItem, LedgerYear, Submission
 
 Extract = Callable[[Any], set[str]]  # takes the test client's response
-Seed = Callable[[Unit], None]
+Seed = Callable[[Unit], object]  # creates rows in the unit (idempotent: several lists share a seed)
 
 
 def html_units(response: Any) -> set[str]:
@@ -52,21 +52,25 @@ def item_units(response: Any) -> set[str]:
     return units
 
 
-def seed_ledger_item(unit: Unit) -> None:
+def seed_ledger_item(unit: Unit) -> LedgerItem:
     """A published 2025 ledger item that names `unit` alone: its lead unit, its co-unit and its only goal
     share. Items are visible through any of the three, so every row a caller gets must be in its subtree."""
     year, target = _ledger_scaffold()
-    item = LedgerItem.objects.create(
+    item, created = LedgerItem.objects.get_or_create(
         ledger_year=year,
-        target=target,
         code=f"LE-{unit.code}",
-        title="列表测试事项",
-        lead_unit=unit,
-        deadline=dt.date(2025, 12, 31),
-        value_meaning="level",
+        defaults={
+            "target": target,
+            "title": "列表测试事项",
+            "lead_unit": unit,
+            "deadline": dt.date(2025, 12, 31),
+            "value_meaning": "level",
+        },
     )
-    item.co_units.add(unit)
-    GoalShare.objects.create(item=item, unit=unit, value=1)
+    if created:
+        item.co_units.add(unit)
+        GoalShare.objects.create(item=item, unit=unit, value=1)
+    return item
 
 
 def _ledger_scaffold() -> tuple[LedgerYear, Target]:
@@ -99,7 +103,7 @@ def _ledger_scaffold() -> tuple[LedgerYear, Target]:
 SHARED_ITEM = "LE-SHARED"
 
 
-def seed_item_share(unit: Unit) -> None:
+def seed_item_share(unit: Unit) -> LedgerItem:
     """A share for `unit` of the one item (no lead unit) shared to every unit of the tree."""
     year, target = _ledger_scaffold()
     item, _ = LedgerItem.objects.get_or_create(
@@ -112,7 +116,30 @@ def seed_item_share(unit: Unit) -> None:
             "value_meaning": "level",
         },
     )
-    GoalShare.objects.create(item=item, unit=unit, value=1)
+    GoalShare.objects.get_or_create(item=item, unit=unit, defaults={"value": 1})
+    return item
+
+
+def seed_pending_reports(unit: Unit) -> None:
+    """Two reports by `unit` waiting for review: its share of the shared item at the district level (decided
+    by reviewers of a district above it) and its own item at the lead-department level (by the unit's own
+    reviewers)."""
+    for item, level in ((seed_item_share(unit), "district"), (seed_ledger_item(unit), "department")):
+        Submission.objects.get_or_create(
+            item=item,
+            unit=unit,
+            period_key="2025Q3",  # not the period due now (2025Q4 once 2025 is over): those stay missing
+            is_current=True,
+            defaults={
+                "due_on": dt.date(2025, 10, 20),
+                "value": 1,
+                "value_meaning": "level",
+                "status": "submitted",
+                "chain": [level, "office"],
+                "current_level": level,
+                "submitted_at": dt.datetime(2025, 10, 10, tzinfo=dt.UTC),
+            },
+        )
 
 
 def shared_item_ids(client: Any) -> list[int]:
@@ -131,6 +158,8 @@ class ListEndpoint:
     seed: Seed | None = None
     # A per-object list: `url` holds `{id}`, filled with each id this returns for the caller's client.
     ids: Callable[[Any], list[int]] | None = None
+    # Who, at which unit, sees rows once the unit 420106 is seeded (test_list_registry_reaches_some_rows).
+    viewer: tuple[str, str] = (Role.LEADER, "420100")
 
     def urls(self, client: Any) -> list[str]:
         if self.ids is None:
@@ -149,6 +178,16 @@ LIST_ENDPOINTS: dict[str, ListEndpoint] = {
         json_units("unit_code"),
         seed=seed_item_share,
         ids=shared_item_ids,
+    ),
+    # Ledger rows mark the units an item names (lead unit, co-units); an item is visible through any unit it
+    # names or shares to, so with one unit per seeded item no row may name a unit outside the subtree.
+    "reporting:ledger": ListEndpoint("/reporting/ledger/2025/", html_units, seed=seed_ledger_item),
+    "reporting:mine": ListEndpoint(
+        "/reporting/?year=2025", html_units, seed=seed_item_share, viewer=(Role.REPORTER, "420106")
+    ),
+    "reporting:missing": ListEndpoint("/reporting/missing/?year=2025", html_units, seed=seed_ledger_item),
+    "reporting:queue": ListEndpoint(
+        "/reporting/queue/", html_units, seed=seed_pending_reports, viewer=(Role.REVIEWER, "420106")
     ),
 }
 
