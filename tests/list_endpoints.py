@@ -15,17 +15,18 @@ An API GET operation that returns a list and is neither here nor in LIST_EXEMPT 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from minsheng.org.models import Unit
+from minsheng.org.models import Role, Unit
 from minsheng.policy.models import Policy, PolicySystem, Target, Task
-from minsheng.reporting.models import GoalShare, LedgerItem, LedgerYear
+from minsheng.reporting.models import GoalShare, LedgerItem, LedgerYear, Submission
 
 Extract = Callable[[Any], set[str]]  # takes the test client's response
-Seed = Callable[[Unit], None]
+Seed = Callable[[Unit], object]  # creates rows in the unit (idempotent: several lists share a seed)
 
 
 def html_units(response: Any) -> set[str]:
@@ -42,20 +43,38 @@ def json_units(field: str) -> Extract:
 
 
 def item_units(response: Any) -> set[str]:
-    """Ledger items (api-v1:list_items): every unit an item names, its lead unit and its reporting units."""
+    """Ledger items (api-v1:list_items): every unit an item names, its lead unit and the shares it lists."""
     units: set[str] = set()
     for item in response.json()["items"]:
         if item.get("lead_unit"):
             units.add(str(item["lead_unit"]))
-        units.update(str(code) for code in item.get("reporting_units") or [])
+        units.update(str(share["unit_code"]) for share in item.get("shares") or [])
     return units
 
 
-def seed_ledger_item(unit: Unit) -> None:
+def seed_ledger_item(unit: Unit) -> LedgerItem:
     """A published 2025 ledger item that names `unit` alone: its lead unit, its co-unit and its only goal
     share. Items are visible through any of the three, so every row a caller gets must be in its subtree."""
-    import datetime as dt
+    year, target = _ledger_scaffold()
+    item, created = LedgerItem.objects.get_or_create(
+        ledger_year=year,
+        code=f"LE-{unit.code}",
+        defaults={
+            "target": target,
+            "title": "列表测试事项",
+            "lead_unit": unit,
+            "deadline": dt.date(2025, 12, 31),
+            "value_meaning": "level",
+        },
+    )
+    if created:
+        item.co_units.add(unit)
+        GoalShare.objects.create(item=item, unit=unit, value=1)
+    return item
 
+
+def _ledger_scaffold() -> tuple[LedgerYear, Target]:
+    """The published 2025 ledger year and one target the seeded items hang from."""
     policy, _ = Policy.objects.get_or_create(
         code="le-policy", defaults={"title": "列表测试政策", "issuer": "武汉市人民政府"}
     )
@@ -78,17 +97,58 @@ def seed_ledger_item(unit: Unit) -> None:
         },
     )
     year, _ = LedgerYear.objects.get_or_create(policy=policy, year=2025, defaults={"status": "published"})
-    item = LedgerItem.objects.create(
+    return year, target
+
+
+SHARED_ITEM = "LE-SHARED"
+
+
+def seed_item_share(unit: Unit) -> LedgerItem:
+    """A share for `unit` of the one item (no lead unit) shared to every unit of the tree."""
+    year, target = _ledger_scaffold()
+    item, _ = LedgerItem.objects.get_or_create(
         ledger_year=year,
-        target=target,
-        code=f"LE-{unit.code}",
-        title="列表测试事项",
-        lead_unit=unit,
-        deadline=dt.date(2025, 12, 31),
-        value_meaning="level",
+        code=SHARED_ITEM,
+        defaults={
+            "target": target,
+            "title": "全部单位分解事项",
+            "deadline": dt.date(2025, 12, 31),
+            "value_meaning": "level",
+        },
     )
-    item.co_units.add(unit)
-    GoalShare.objects.create(item=item, unit=unit, value=1)
+    GoalShare.objects.get_or_create(item=item, unit=unit, defaults={"value": 1})
+    return item
+
+
+def seed_pending_reports(unit: Unit) -> None:
+    """Two reports by `unit` waiting for review: its share of the shared item at the district level (decided
+    by reviewers of a district above it) and its own item at the lead-department level (by the unit's own
+    reviewers)."""
+    for item, level in ((seed_item_share(unit), "district"), (seed_ledger_item(unit), "department")):
+        Submission.objects.get_or_create(
+            item=item,
+            unit=unit,
+            period_key="2025Q3",  # not the period due now (2025Q4 once 2025 is over): those stay missing
+            is_current=True,
+            defaults={
+                "due_on": dt.date(2025, 10, 20),
+                "value": 1,
+                "value_meaning": "level",
+                "status": "submitted",
+                "chain": [level, "office"],
+                "current_level": level,
+                "submitted_at": dt.datetime(2025, 10, 10, tzinfo=dt.UTC),
+            },
+        )
+
+
+def shared_item_ids(client: Any) -> list[int]:
+    """The shared item, if the caller sees it (through the item list, which is scoped)."""
+    items = client.get(f"/api/v1/reporting/items?limit={API_PAGE}").json()["items"]
+    return [int(i["id"]) for i in items if i["code"] == SHARED_ITEM]
+
+
+API_PAGE = 100  # the largest page the item list serves; the random trees have at most 24 units
 
 
 @dataclass(frozen=True)
@@ -96,13 +156,38 @@ class ListEndpoint:
     url: str
     extract: Extract
     seed: Seed | None = None
+    # A per-object list: `url` holds `{id}`, filled with each id this returns for the caller's client.
+    ids: Callable[[Any], list[int]] | None = None
+    # Who, at which unit, sees rows once the unit 420106 is seeded (test_list_registry_reaches_some_rows).
+    viewer: tuple[str, str] = (Role.LEADER, "420100")
+
+    def urls(self, client: Any) -> list[str]:
+        if self.ids is None:
+            return [self.url]
+        return [self.url.format(id=pk) for pk in self.ids(client)]
 
 
 LIST_ENDPOINTS: dict[str, ListEndpoint] = {
     "org:tree": ListEndpoint("/org/?depth=9", html_units),
     "api-v1:list_units": ListEndpoint("/api/v1/units?limit=1000", json_units("code")),
     "api-v1:list_items": ListEndpoint(
-        "/api/v1/reporting/items?limit=1000", item_units, seed=seed_ledger_item
+        f"/api/v1/reporting/items?limit={API_PAGE}", item_units, seed=seed_ledger_item
+    ),
+    "api-v1:list_item_shares": ListEndpoint(
+        "/api/v1/reporting/items/{id}/shares?limit=500",
+        json_units("unit_code"),
+        seed=seed_item_share,
+        ids=shared_item_ids,
+    ),
+    # Ledger rows mark the units an item names (lead unit, co-units); an item is visible through any unit it
+    # names or shares to, so with one unit per seeded item no row may name a unit outside the subtree.
+    "reporting:ledger": ListEndpoint("/reporting/ledger/2025/", html_units, seed=seed_ledger_item),
+    "reporting:mine": ListEndpoint(
+        "/reporting/?year=2025", html_units, seed=seed_item_share, viewer=(Role.REPORTER, "420106")
+    ),
+    "reporting:missing": ListEndpoint("/reporting/missing/?year=2025", html_units, seed=seed_ledger_item),
+    "reporting:queue": ListEndpoint(
+        "/reporting/queue/", html_units, seed=seed_pending_reports, viewer=(Role.REVIEWER, "420106")
     ),
 }
 

@@ -20,8 +20,10 @@ from pydantic import Field
 
 from minsheng.org.access import units_visible_to
 
-from .access import get_item_for_user_or_404, get_submission_for_user_or_404, items_visible_to
-from .models import LedgerItem, Submission
+from . import selectors
+from .access import get_item_for_user_or_404, get_submission_for_user_or_404
+from .models import GoalShare, LedgerItem, Submission
+from .selectors import SHARES_PER_LISTED_ITEM
 from .services import (
     ConflictError,
     LedgerYearMissing,
@@ -35,6 +37,17 @@ from .services import (
 from .services.workbook import PERIOD_CHOICES, UPLOAD_MAX_BYTES, workbook_file_name
 
 router = Router(tags=["reporting"])
+ITEMS_PER_PAGE, ITEMS_MAX_PAGE = 20, 100
+SHARES_PER_PAGE, SHARES_MAX_PAGE = 100, 500
+
+
+class ShareOut(Schema):
+    unit_code: str
+    value: Decimal = Field(description="the unit's share of the item's yearly goal")
+
+    @staticmethod
+    def resolve_unit_code(obj: GoalShare) -> str:
+        return obj.unit.code
 
 
 class ItemOut(Schema):
@@ -47,8 +60,13 @@ class ItemOut(Schema):
     unit_label: str
     value_meaning: str
     frequency: str
-    lead_unit: str | None
-    reporting_units: list[str]
+    lead_unit: str | None = Field(description="reports itself when the item has no shares")
+    share_count: int = Field(description="how many units hold a share of the goal (all of them report)")
+    shares_in_scope: int = Field(description="how many of those shares lie in the caller's scope")
+    shares: list[ShareOut] = Field(
+        description=f"the first {SHARES_PER_LISTED_ITEM} shares in the caller's scope; all of them, paged, "
+        "from /reporting/items/{item_id}/shares"
+    )
 
     @staticmethod
     def resolve_year(obj: LedgerItem) -> int:
@@ -59,9 +77,9 @@ class ItemOut(Schema):
         return obj.lead_unit.code if obj.lead_unit else None
 
     @staticmethod
-    def resolve_reporting_units(obj: LedgerItem) -> list[str]:
-        shares = [s.unit.code for s in obj.shares.all()]
-        return shares or ([obj.lead_unit.code] if obj.lead_unit else [])
+    def resolve_shares(obj: LedgerItem) -> list[GoalShare]:
+        shares: list[GoalShare] = getattr(obj, "scoped_shares", [])
+        return shares
 
 
 class SubmitIn(Schema):
@@ -128,16 +146,47 @@ class ErrorOut(Schema):
     detail: str
 
 
-@router.get("/items", response=list[ItemOut], summary="Ledger items visible to the caller")
-@paginate(LimitOffsetPagination)
+class ItemPagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(ITEMS_PER_PAGE, ge=1, le=ITEMS_MAX_PAGE)
+        offset: int = Field(0, ge=0)
+
+
+class SharePagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(SHARES_PER_PAGE, ge=1, le=SHARES_MAX_PAGE)
+        offset: int = Field(0, ge=0)
+
+
+@router.get(
+    "/items",
+    response=list[ItemOut],
+    summary=f"Ledger items visible to the caller (paged: limit ≤ {ITEMS_MAX_PAGE}); each with its share "
+    f"count and at most {SHARES_PER_LISTED_ITEM} of its shares in the caller's scope",
+)
+@paginate(ItemPagination, max_limit=ITEMS_MAX_PAGE)
 def list_items(request: HttpRequest, year: int | None = None) -> QuerySet[LedgerItem]:
-    qs = (
-        items_visible_to(request.user)
-        .select_related("ledger_year", "lead_unit")
-        .prefetch_related("shares__unit")
-        .order_by("ledger_year__year", "sort_order", "code")
-    )
-    return qs.filter(ledger_year__year=year) if year else qs
+    return selectors.items_for_api(request.user, year=year)
+
+
+@router.get("/items/{int:item_id}", response=ItemOut, summary="One ledger item (404 outside scope)")
+def get_item(request: HttpRequest, item_id: int) -> LedgerItem:
+    item = selectors.items_for_api(request.user).filter(pk=item_id).first()  # scoped: 404 outside
+    if item is None:
+        raise Http404("台帐事项不存在")
+    return item
+
+
+@router.get(
+    "/items/{int:item_id}/shares",
+    response=list[ShareOut],
+    summary=f"An item's goal shares held by units in the caller's scope (paged: limit ≤ {SHARES_MAX_PAGE}; "
+    "404 outside scope)",
+)
+@paginate(SharePagination, max_limit=SHARES_MAX_PAGE)
+def list_item_shares(request: HttpRequest, item_id: int) -> QuerySet[GoalShare]:
+    item = get_item_for_user_or_404(request.user, item_id)
+    return selectors.shares_in_scope_of(request.user, item)
 
 
 def _submit_one(request: HttpRequest, entry: SubmitIn) -> SubmitOut:

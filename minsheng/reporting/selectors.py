@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from minsheng.org.access import unit_scope
 from minsheng.org.models import Role, Unit
@@ -57,6 +58,52 @@ def items_for_year(user: Any, ledger_year: LedgerYear, *, with_shares: bool = Tr
     for item in items:
         item.n_shares = counts.get(item.pk, 0)  # type: ignore[attr-defined]
     return items
+
+
+SHARES_PER_LISTED_ITEM = 10
+
+
+def _share_count(where: Q) -> Coalesce:
+    """The number of an item's shares matching `where`, as a correlated subquery (no GROUP BY on items)."""
+    counted = (
+        GoalShare.objects.filter(where, item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def items_for_api(user: Any, *, year: int | None = None) -> QuerySet[LedgerItem]:
+    """Ledger items for the API list: light rows whatever an item's share count.
+
+    Each item carries `share_count` (all its shares), `shares_in_scope` (those of units in the caller's
+    scope) and `scoped_shares`: at most SHARES_PER_LISTED_ITEM of the latter, prefetched by one windowed
+    query per page. The full list is `shares_in_scope_of(...)`, paged by the item's own endpoint."""
+    scope = unit_scope(user)
+    qs = (
+        items_visible_to(user)
+        .select_related("ledger_year", "lead_unit")
+        .annotate(share_count=_share_count(Q()), shares_in_scope=_share_count(scope.q("unit")))
+        .prefetch_related(
+            Prefetch(
+                "shares",
+                queryset=shares_in_scope_of(user)[:SHARES_PER_LISTED_ITEM],
+                to_attr="scoped_shares",
+            )
+        )
+        .order_by("ledger_year__year", "sort_order", "code")
+    )
+    return qs.filter(ledger_year__year=year) if year else qs
+
+
+def shares_in_scope_of(user: Any, item: LedgerItem | None = None) -> QuerySet[GoalShare]:
+    """Goal shares held by units in the caller's scope (of one item, or of any), in unit order."""
+    qs = GoalShare.objects.filter(unit_scope(user).q("unit")).select_related("unit")
+    if item is not None:
+        qs = qs.filter(item=item)
+    return qs.order_by("item_id", "unit__sort_order", "unit__code")
 
 
 def due_rule_for(item: LedgerItem, rules: dict[int | None, DueRuleSpec] | None = None) -> DueRuleSpec:

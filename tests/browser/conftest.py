@@ -47,3 +47,17 @@ def sign_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+
+
+def csp_refusals(page: Any) -> list[str]:
+    """The Content Security Policy refusals the browser logs to the console on `page` from now on.
+
+    The list fills while the test drives the page; assert on it at the end."""
+    found: list[str] = []
+
+    def note(msg: Any) -> None:
+        if "Content Security Policy" in msg.text:
+            found.append(f"{page.url}: {msg.text}")
+
+    page.on("console", note)
+    return found

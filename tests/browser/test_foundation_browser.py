@@ -10,14 +10,18 @@ from django.core.management import call_command
 
 from minsheng.demo.services import DEMO_PASSWORD
 
-from .conftest import sign_in
+from .conftest import csp_refusals, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_reporter_reads_catalog_and_target_source_in_browser(live_server: Any, page: Any) -> None:
     call_command("demo", "--quiet-logins", stdout=StringIO())
+    refused = csp_refusals(page)
     sign_in(page, live_server.url, "jiangan_reporter", DEMO_PASSWORD)
+    page.click("nav.main >> text=填报")  # "my reports", with the workbook import and its htmx indicator
+    page.wait_for_selector("#ledger-import")
+    assert page.locator("#import-spinner").is_hidden()  # the indicator rule comes from minsheng.css
     page.click("text=目标目录")
     page.wait_for_selector("text=城镇新增就业")
     page.click("a:has-text('S1-T1-01')")
@@ -29,6 +33,7 @@ def test_reporter_reads_catalog_and_target_source_in_browser(live_server: Any, p
     page.goto(f"{live_server.url}/en/")
     page.click("button:has-text('Sign out')")
     page.wait_for_selector("#id_username")
+    assert not refused, refused  # e.g. htmx's indicator <style>, switched off in the base layout
 
 
 def test_wrong_password_shows_chinese_error(live_server: Any, page: Any) -> None:
