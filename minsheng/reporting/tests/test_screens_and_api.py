@@ -168,6 +168,35 @@ def test_lists_show_only_what_the_caller_may_see(world: World) -> None:
     assert "城镇登记失业率" not in ledger  # led by 市人社局 alone, not Wuchang's
 
 
+def test_the_review_queue_is_paged_oldest_first(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from minsheng.reporting import views
+
+    monkeypatch.setattr(views, "QUEUE_PAGE_SIZE", 2)
+    subs = [
+        submission_submit(
+            actor=world.jiangan_reporter,
+            item=world.jobs,
+            unit=world.units["420102"],
+            period_key=period,
+            data=SubmissionInput(value="3"),
+        ).submission
+        for period in ("2025Q1", "2025Q2", "2025Q3")
+    ]
+    reviewer = world.client(world.jiangan_reviewer)
+    first = reviewer.get("/reporting/queue/").content.decode()
+    assert 'id="queue-count"' in first
+    assert "共 3 条待审核" in first
+    assert f"/reporting/submissions/{subs[0].pk}/" in first
+    assert f"/reporting/submissions/{subs[2].pk}/" not in first
+    assert "?page=2" in first
+    second = reviewer.get("/reporting/queue/?page=2").content.decode()
+    assert f"/reporting/submissions/{subs[2].pk}/" in second
+    assert f"/reporting/submissions/{subs[0].pk}/" not in second
+    # A page past the end or not a number shows the nearest page, never an error.
+    assert reviewer.get("/reporting/queue/?page=99").status_code == 200
+    assert reviewer.get("/reporting/queue/?page=x").status_code == 200
+
+
 def test_decide_through_the_screen(world: World) -> None:
     sub = _jiangan_submission(world)
     reviewer = world.client(world.jiangan_reviewer)
