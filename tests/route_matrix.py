@@ -300,6 +300,10 @@ def _item(w: World, unit: Unit) -> dict[str, Any]:
     return {"pk": w.item_reported_by(unit).pk}
 
 
+def _item_api(w: World, unit: Unit) -> dict[str, Any]:
+    return {"item_id": w.item_reported_by(unit).pk}
+
+
 def _report(w: World, unit: Unit) -> dict[str, Any]:
     return w.report_kwargs(unit)
 
@@ -417,6 +421,8 @@ ROUTES: dict[str, Entry] = {
     "reporting:correct": Scoped(_submission, methods=POST),
     "reporting:evidence": Scoped(_evidence),
     "api-v1:get_submission": Scoped(_submission_api),
+    "api-v1:get_item": Scoped(_item_api),
+    "api-v1:list_item_shares": Scoped(_item_api),
     # reporting: the ledger workbook (export lists only the caller's items; an import's result is the uploader's)
     "reporting:ledger_export": Public(_ledger_year, LEDGER),
     "api-v1:export_ledger": Public(_ledger_year, LEDGER),
