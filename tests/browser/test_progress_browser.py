@@ -27,6 +27,7 @@ def test_leader_drills_down_from_overview_to_target_chart(live_server: Any, page
     sign_in(page, live_server.url, "leader", DEMO_PASSWORD)
     page.click("nav.main >> text=目标进展")
     page.wait_for_selector("#status-counts")
+    page.wait_for_load_state("load")  # the stylesheet too, before reading computed colours
     assert page.locator(".status-tile").count() == 6
     assert page.locator("a.cell").count() > 60
     achieved = page.locator("a.cell.achieved").first
