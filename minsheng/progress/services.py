@@ -309,7 +309,7 @@ def progress_recompute(
             "recompute: read %.3fs, delete %.3fs, insert %.3fs",
             read_s,
             deleted_s - read_s,
-            time.perf_counter() - deleted_s,
+            time.perf_counter() - started - deleted_s,
         )
         seconds = time.perf_counter() - started
         stamp_change(ProgressStamp.STATUSES)
