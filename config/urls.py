@@ -9,6 +9,8 @@ from minsheng.api.router import api
 admin.site.site_header = "民生 Minsheng 维护"
 # A lost database surfacing in middleware (session, user) reaches the 500 handler, which answers 503.
 handler500 = "minsheng.common.views.server_error"
+# A session save that fails because the database went away surfaces as SessionInterrupted (400): also a 503.
+handler400 = "minsheng.common.views.bad_request"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),

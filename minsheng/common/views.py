@@ -25,3 +25,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if database_unavailable(exception):
         return unavailable_response(exception)
     return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: Django reports a session save that failed because the database went away as a 400
+    (`SessionInterrupted`, raised from the `UpdateError` the session backend makes of the database error);
+    that is an outage, not a bad request, so it gets the same plain 503."""
+    if database_unavailable(exception):
+        return unavailable_response(exception)
+    return defaults.bad_request(request, exception)

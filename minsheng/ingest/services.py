@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
@@ -175,6 +175,8 @@ def document_process(*, document_id: int) -> IngestDocument | None:
         result = extract_normalised(norm, progress)
     except IngestError as exc:
         return _fail(document, exc.message_zh, exc.message_en)
+    except DatabaseError:
+        raise  # the progress writes lost the database: not the file's fault, and the stalled-job requeue retries
     except Exception as exc:
         log.exception("ingest: extraction of document %s failed", document_id)
         return _fail(document, "处理失败：文件内容无法解析，请检查文件后重新上传", repr(exc)[:500])

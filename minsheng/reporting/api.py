@@ -193,7 +193,9 @@ def _submit_one(request: HttpRequest, entry: SubmitIn) -> SubmitOut:
     key = entry.idempotency_key
     try:
         item = get_item_for_user_or_404(request.user, entry.item_id)
-    except Exception:
+    except (
+        Http404
+    ):  # only "not there / not yours": a lost database must stay an error (503), not "no such item"
         return SubmitOut(key=key, outcome="refused", message="台帐事项不存在")
     unit = units_visible_to(request.user).filter(code=entry.unit_code).first()
     if unit is None:

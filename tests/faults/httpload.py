@@ -105,7 +105,8 @@ class Gunicorn:
             return set()
 
     def tail(self, chars: int = 4000) -> str:
-        self._out.flush()
+        if not self._out.closed:
+            self._out.flush()
         return self.log.read_text(errors="replace")[-chars:]
 
     def stop(self) -> None:

@@ -6,6 +6,7 @@ Fast, in-process and on either database; the real stopped-PostgreSQL run is test
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from minsheng.accounts.services import api_token_create
 from minsheng.common.middleware import database_unavailable
+from minsheng.reporting.tests.conftest import World
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db]
 
@@ -68,3 +71,52 @@ def test_other_errors_stay_500_and_wrapped_database_errors_count() -> None:
     outer = RuntimeError("template rendering failed")
     outer.__cause__ = inner
     assert database_unavailable(outer)
+
+
+def test_a_session_save_that_loses_the_database_is_a_503_not_a_400(
+    jiangan_reporter: Client, monkeypatch: pytest.MonkeyPatch, time_machine: Any
+) -> None:
+    """Django turns a failed session UPDATE into SessionInterrupted (a 400, "the session was deleted"); when
+    the cause is a lost database the answer must be the outage 503 (seen once in CI when PostgreSQL was
+    stopped just as the idle clock was being refreshed)."""
+    from django.contrib.sessions.models import Session
+
+    assert jiangan_reporter.get("/reporting/").status_code == 200
+    # Past SESSION_TOUCH_SECONDS (within the idle limit): this request rewrites the idle clock.
+    time_machine.move_to(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5), tick=False)
+
+    def lost(self: Session, *args: Any, **kwargs: Any) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Session, "save", lost)
+    jiangan_reporter.raise_request_exception = False
+    _plain_503(jiangan_reporter.get("/reporting/"))
+
+
+def test_a_genuinely_bad_request_stays_a_400(client: Client) -> None:
+    response = client.get("/reporting/", headers={"host": "bad host name"})
+    assert response.status_code == 400
+
+
+def test_an_api_submission_that_loses_the_database_is_a_503_not_no_such_item(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The item lookup once caught every exception and answered 404 "台帐事项不存在" (seen in CI when
+    PostgreSQL was stopped mid-request); a client would then drop a report it should retry."""
+    from minsheng.reporting import api as reporting_api
+
+    _t, secret = api_token_create(actor=world.jiangan_reporter, user=world.jiangan_reporter, name="t")
+    api = Client(headers={"Authorization": f"Bearer {secret}"}, raise_request_exception=False)
+
+    def lost(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(reporting_api, "get_item_for_user_or_404", lost)
+    body = {
+        "item_id": world.jobs.pk,
+        "unit_code": "420102",
+        "period": "2025Q1",
+        "value": "3",
+        "idempotency_key": "k",
+    }
+    _plain_503(api.post("/api/v1/reporting/submissions", body, content_type="application/json"))

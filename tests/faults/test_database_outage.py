@@ -175,7 +175,7 @@ def test_stopping_postgresql_under_load_answers_503_and_recovers(tmp_path: Path)
             for s in samples
             if s.reply.status not in OK[s.kind] | {503}
         ]
-        assert odd == [], server.tail()
+        assert odd == [], (odd[:10], server.tail())
         # While the database is down, every answer is the plain 503.
         down = [s for s in samples if s.started == s.ended == DOWN]
         assert down
