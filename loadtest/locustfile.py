@@ -19,6 +19,7 @@ import os
 import random
 import re
 import threading
+import time
 import uuid
 from collections import deque
 from typing import Any
@@ -40,7 +41,8 @@ SUBMISSION = re.compile(r"/reporting/submissions/(\d+)/")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n" + b"0" * (EVIDENCE_BYTES - 40) + b"\ntrailer<<>>\n%%EOF\n"
 
 _lock = threading.Lock()
-_samples: list[tuple[str, float, bool]] = []
+_samples: list[tuple[str, float, bool, float]] = []  # name, ms, ok, seconds since start
+_T0 = time.monotonic()
 _acked: list[int] = []
 _failures: list[str] = []
 # Each community reports each of its items once per period; the period due now comes first.
@@ -66,7 +68,7 @@ def _next_work() -> tuple[dict[str, Any], str] | None:
 @events.request.add_listener  # type: ignore[untyped-decorator]
 def _record(request_type: str, name: str, response_time: float, exception: Any, **_kw: Any) -> None:
     with _lock:
-        _samples.append((name, float(response_time), exception is None))
+        _samples.append((name, float(response_time), exception is None, round(time.monotonic() - _T0, 1)))
         if exception is not None and len(_failures) < 200:
             _failures.append(f"{request_type} {name}: {exception}"[:300])
 

@@ -120,6 +120,91 @@ class MemorySampler(threading.Thread):
             self.stop.wait(SAMPLE_EVERY_S)
 
 
+class DatabaseSampler(threading.Thread):
+    """Where the database's time goes: pg_stat_activity of the load database every 0.5 s, per phase.
+
+    Each sample counts the active backends by what they wait on (``CPU`` when nothing) and by statement head,
+    and counts the sessions idle inside a transaction; the totals are a sampling profile (count × 0.5 s =
+    backend-seconds) that tells lock waits, I/O and slow statements apart without any server extension."""
+
+    INTERVAL_S = 0.5
+
+    def __init__(self, url: str, dbname: str) -> None:
+        super().__init__(daemon=True)
+        self.url, self.dbname = url, dbname
+        self.phase = "warmup"
+        self.waits: dict[str, dict[str, int]] = {}
+        self.statements: dict[str, dict[str, int]] = {}
+        self.busy: dict[str, list[int]] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            conn = psycopg.connect(self.url, autocommit=True)
+        except psycopg.Error:
+            return
+        with conn:
+            while not self.stop.wait(self.INTERVAL_S):
+                try:
+                    rows = conn.execute(
+                        "SELECT state, coalesce(wait_event_type || ':' || wait_event, 'CPU'), left(query, 90) "
+                        "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+                        "AND backend_type = 'client backend' AND state <> 'idle'",
+                        (self.dbname,),
+                    ).fetchall()
+                except psycopg.Error:
+                    continue
+                waits = self.waits.setdefault(self.phase, {})
+                statements = self.statements.setdefault(self.phase, {})
+                active = 0
+                for state, wait, query in rows:
+                    key = wait if state == "active" else f"({state})"
+                    waits[key] = waits.get(key, 0) + 1
+                    if state == "active":
+                        active += 1
+                        head = " ".join(str(query).split())
+                        statements[head] = statements.get(head, 0) + 1
+                self.busy.setdefault(self.phase, []).append(active)
+
+    def summary(self, phase: str) -> dict[str, Any]:
+        busy = self.busy.get(phase, [])
+        top = sorted(self.statements.get(phase, {}).items(), key=lambda kv: -kv[1])[:8]
+        return {
+            "samples": len(busy),
+            "mean_active_backends": round(sum(busy) / len(busy), 2) if busy else 0.0,
+            "waits": dict(sorted(self.waits.get(phase, {}).items(), key=lambda kv: -kv[1])),
+            "top_statements": [{"samples": n, "statement": q} for q, n in top],
+        }
+
+
+def _server_times(log: Path, start: int, end: int | None = None) -> dict[str, Any]:
+    """Server-side time (gunicorn's %(D)s, µs) of the GET and POST requests logged between two file offsets.
+
+    Set beside the client's latency it shows queueing: a request that waits for a free worker thread is slow
+    at the client but quick here."""
+    raw = log.read_bytes()[start:end]
+    gets: list[float] = []
+    posts: list[float] = []
+    for line in raw.decode("utf-8", errors="replace").splitlines():
+        parts = line.rsplit(" ", 2)
+        if len(parts) != 3 or not parts[2].isdigit() or "ACCESS " not in parts[0]:
+            continue
+        ms = int(parts[2]) / 1000
+        (gets if '"GET ' in parts[0] else posts).append(ms)
+    return {
+        "read": {
+            "n": len(gets),
+            "p50_ms": round(_percentile(gets, 0.5), 1),
+            "p95_ms": round(_percentile(gets, 0.95), 1),
+        },
+        "write": {
+            "n": len(posts),
+            "p50_ms": round(_percentile(posts, 0.5), 1),
+            "p95_ms": round(_percentile(posts, 0.95), 1),
+        },
+    }
+
+
 def _run_locust(
     host: str, env: dict[str, str], users: int, ramp_s: float, hold_s: float, out: Path, skip: int = 0
 ) -> dict[str, Any]:
@@ -154,15 +239,21 @@ def _run_locust(
 
 def _summarise(data: dict[str, Any]) -> dict[str, Any]:
     samples = data["samples"]
-    reads = [ms for name, ms, ok in samples if name.startswith("read:") and ok]
-    writes = [ms for name, ms, ok in samples if name.startswith("write:") and ok]
+    reads = [ms for name, ms, ok, _t in samples if name.startswith("read:") and ok]
+    writes = [ms for name, ms, ok, _t in samples if name.startswith("write:") and ok]
+    # Read p95 minute by minute: a latency that climbs as reports accumulate looks different from a flat one.
+    per_minute: dict[int, list[float]] = {}
+    for name, ms, ok, t in samples:
+        if name.startswith("read:") and ok:
+            per_minute.setdefault(int(t // 60), []).append(ms)
     by_name: dict[str, list[float]] = {}
-    for name, ms, _ok in samples:
+    for name, ms, _ok, _t in samples:
         by_name.setdefault(name, []).append(ms)
     return {
         "requests": len(samples),
         "requests_per_s": round(len(samples) / data["elapsed_s"], 2) if data["elapsed_s"] else 0.0,
-        "errors": sum(1 for _n, _ms, ok in samples if not ok),
+        "errors": sum(1 for _n, _ms, ok, _t in samples if not ok),
+        "read_p95_by_minute_ms": [round(_percentile(per_minute[m], 0.95)) for m in sorted(per_minute)],
         "read": {f"p{int(q * 100)}_ms": round(_percentile(reads, q), 1) for q in (0.5, 0.95, 0.99)}
         | {"n": len(reads)},
         "write": {f"p{int(q * 100)}_ms": round(_percentile(writes, q), 1) for q in (0.5, 0.95, 0.99)}
@@ -245,9 +336,33 @@ def _table(result: dict[str, Any]) -> str:
         f"if the cores were ours alone",
         f"  machine load avg  surge {result['machine_load_average']['surge']}   soak {result['machine_load_average']['soak']}"
         f"   (on {result['machine']['cores']} cores; above the core count, other work shared the CPU)",
+        *_diagnosis(result),
         f"  soak length       {result['soak_minutes']} min   verdict: {'PASS' if result['pass'] else 'FAIL'}",
     ]
     return "\n".join(lines)
+
+
+def _diagnosis(result: dict[str, Any]) -> list[str]:
+    """Server-side times beside the client's (the gap is queueing) and the database's sampled activity."""
+    lines: list[str] = []
+    for phase in ("surge", "soak"):
+        s = result[phase]
+        side = s.get("server_side")
+        if side:
+            lines.append(
+                f"  server-side {phase:<6}reads p50 {side['read']['p50_ms']} / p95 {side['read']['p95_ms']} ms, "
+                f"writes p50 {side['write']['p50_ms']} / p95 {side['write']['p95_ms']} ms (gunicorn's own timing)"
+            )
+        lines.append(f"  read p95 by minute ({phase}): {s['read_p95_by_minute_ms']}")
+        db = s.get("database", {})
+        if db.get("samples"):
+            waits = ", ".join(f"{k} {v}" for k, v in list(db["waits"].items())[:5])
+            lines.append(
+                f"  database {phase:<9}mean active backends {db['mean_active_backends']}; samples: {waits}"
+            )
+            for top in db["top_statements"][:3]:
+                lines.append(f"      {top['samples']:>6} × {top['statement'][:80]}")
+    return lines
 
 
 def redis_env() -> dict[str, str]:
@@ -308,6 +423,9 @@ def main() -> int:
     _admin(url, f'CREATE DATABASE "{dbname}"')
     server: subprocess.Popen[bytes] | None = None
     sampler: MemorySampler | None = None
+    db_sampler = DatabaseSampler(url, dbname)
+    access = var / "access.log"
+    offsets = [0, 0, 0]
     try:
         subprocess.run(
             [sys.executable, "-m", "minsheng", "migrate", "-v", "0"],
@@ -329,6 +447,7 @@ def main() -> int:
         port = _free_port()
         host = f"http://127.0.0.1:{port}"
         log = (var / "gunicorn.log").open("wb")
+        access = var / "access.log"
         server = subprocess.Popen(  # noqa: S603
             [
                 str(VENV_BIN / "gunicorn"),
@@ -345,6 +464,10 @@ def main() -> int:
                 "60",
                 "--forwarded-allow-ips",
                 "",
+                "--access-logfile",
+                str(access),
+                "--access-logformat",
+                'ACCESS "%(r)s" %(s)s %(D)s',
             ],
             cwd=ROOT,
             env=env,
@@ -368,12 +491,15 @@ def main() -> int:
             f"({args.peak_sessions_per_s}/s unit sessions), hold {args.surge_hold_s:.0f}s",
             flush=True,
         )
-        sampler.phase = "surge"
+        db_sampler.start()
+        sampler.phase = db_sampler.phase = "surge"
+        offsets[0] = access.stat().st_size if access.exists() else 0
         cpu0 = sampler.cpu_seconds(dbname)
         surge_raw = _run_locust(host, env, users, args.ramp_s, args.surge_hold_s, var / "surge.json")
         cpu1 = sampler.cpu_seconds(dbname)
         print(f"[load] soak: {args.soak_minutes} min at the peak, RSS every {SAMPLE_EVERY_S}s", flush=True)
-        sampler.phase = "soak"
+        sampler.phase = db_sampler.phase = "soak"
+        offsets[1] = access.stat().st_size if access.exists() else 0
         soak_raw = _run_locust(
             host,
             env,
@@ -384,9 +510,11 @@ def main() -> int:
             skip=int(surge_raw["sessions_taken"]),
         )
         cpu2 = sampler.cpu_seconds(dbname)
-        sampler.phase = "done"
+        sampler.phase = db_sampler.phase = "done"
+        offsets[2] = access.stat().st_size if access.exists() else 0
         time.sleep(1)
     finally:
+        db_sampler.stop.set()
         if sampler is not None:
             sampler.stop.set()
         if server is not None and server.poll() is None:
@@ -401,6 +529,11 @@ def main() -> int:
     with psycopg.connect(url) as conn:
         version_row = conn.execute("SHOW server_version").fetchone()
     surge, soak = _summarise(surge_raw), _summarise(soak_raw)
+    if access.exists():
+        surge["server_side"] = _server_times(access, offsets[0], offsets[1])
+        soak["server_side"] = _server_times(access, offsets[1], offsets[2])
+    surge["database"] = db_sampler.summary("surge")
+    soak["database"] = db_sampler.summary("soak")
     for summary, before, after in ((surge, cpu0, cpu1), (soak, cpu1, cpu2)):
         n = max(1, summary["requests"])
         server_ms = 1000 * (after["server"] - before["server"]) / n
