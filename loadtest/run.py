@@ -500,12 +500,15 @@ def main() -> int:
         print(f"[load] soak: {args.soak_minutes} min at the peak, RSS every {SAMPLE_EVERY_S}s", flush=True)
         sampler.phase = db_sampler.phase = "soak"
         offsets[1] = access.stat().st_size if access.exists() else 0
+        # The soak continues the peak: its users start spread over one pacing period, as the surge's ramp left
+        # them. Starting all of them in the same second would keep them in step for the whole soak
+        # (constant pacing) and turn the peak rate into a burst of every session at once every 20 s.
         soak_raw = _run_locust(
             host,
             env,
             users,
-            0,
-            args.soak_minutes * 60,
+            PACING_S,
+            args.soak_minutes * 60 - PACING_S,
             var / "soak.json",
             skip=int(surge_raw["sessions_taken"]),
         )

@@ -36,6 +36,22 @@ class Scope:
             query |= Q(**{f"{path_field}__startswith": prefix})
         return query
 
+    def units(self) -> QuerySet[Unit, Any]:
+        """The primary keys of the units in the scope, as a subquery (one indexed prefix range per path)."""
+        return Unit.objects.filter(self.q()).values("pk")
+
+    def q_in(self, field: str) -> Q:
+        """Like `q(field)`, but as `field IN (units in scope)` rather than a join on the unit's path.
+
+        Use it where several scope conditions are OR-ed across different relations: an OR over outer joins
+        cannot use an index and makes the database build the whole join (every item × every share) on each
+        request; `IN (subquery)` conditions are each answered once from the indexes and hashed."""
+        if self.everything:
+            return Q()
+        if not self.paths:
+            return Q(pk__in=[])
+        return Q(**{f"{field}__in": self.units()})
+
     def contains_path(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.paths)
 

@@ -15,7 +15,7 @@ from minsheng.org.access import assignments, unit_scope
 from minsheng.org.models import Role, RoleAssignment, Unit, UnitKind
 
 from .domain.approval import Actor, Level
-from .models import Evidence, LedgerImport, LedgerItem, LedgerYear, Submission
+from .models import Evidence, GoalShare, LedgerImport, LedgerItem, LedgerYear, Submission
 
 DISTRICT_KINDS = (UnitKind.DISTRICT, UnitKind.ZONE)
 
@@ -54,10 +54,12 @@ def items_visible_to(user: Any) -> QuerySet[LedgerItem]:
         return qs
     if not scope.paths:
         return qs.none()
-    ids = LedgerItem.objects.filter(
-        scope.q("lead_unit") | scope.q("co_units") | scope.q("shares__unit")
-    ).values("pk")
-    return qs.filter(pk__in=ids)
+    # Three independent IN-subqueries, not one OR over a join of items × co-units × shares: that join is every
+    # share of every item (≈ 230,000 rows for a city shared down to its communities) and was the largest
+    # single cost in the database during the deadline soak (loadtest: pg_stat_activity sampling).
+    co_unit_items = LedgerItem.co_units.through.objects.filter(scope.q_in("unit")).values("ledgeritem_id")
+    share_items = GoalShare.objects.filter(scope.q_in("unit")).values("item_id")
+    return qs.filter(scope.q_in("lead_unit") | Q(pk__in=co_unit_items) | Q(pk__in=share_items))
 
 
 def submissions_visible_to(user: Any) -> QuerySet[Submission]:
@@ -68,7 +70,8 @@ def submissions_visible_to(user: Any) -> QuerySet[Submission]:
         return qs
     if not scope.paths:
         return qs.none()
-    return qs.filter(scope.q("unit") | scope.q("item__lead_unit"))
+    led_items = LedgerItem.objects.filter(scope.q_in("lead_unit")).values("pk")
+    return qs.filter(scope.q_in("unit") | Q(item__in=led_items))
 
 
 def get_item_for_user_or_404(user: Any, pk: int) -> LedgerItem:

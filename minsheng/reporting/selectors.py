@@ -85,7 +85,7 @@ def items_for_api(user: Any, *, year: int | None = None) -> QuerySet[LedgerItem]
     qs = (
         items_visible_to(user)
         .select_related("ledger_year", "lead_unit")
-        .annotate(share_count=_share_count(Q()), shares_in_scope=_share_count(scope.q("unit")))
+        .annotate(share_count=_share_count(Q()), shares_in_scope=_share_count(scope.q_in("unit")))
         .prefetch_related(
             Prefetch(
                 "shares",
@@ -100,7 +100,7 @@ def items_for_api(user: Any, *, year: int | None = None) -> QuerySet[LedgerItem]
 
 def shares_in_scope_of(user: Any, item: LedgerItem | None = None) -> QuerySet[GoalShare]:
     """Goal shares held by units in the caller's scope (of one item, or of any), in unit order."""
-    qs = GoalShare.objects.filter(unit_scope(user).q("unit")).select_related("unit")
+    qs = GoalShare.objects.filter(unit_scope(user).q_in("unit")).select_related("unit")
     if item is not None:
         qs = qs.filter(item=item)
     return qs.order_by("item_id", "unit__sort_order", "unit__code")

@@ -129,7 +129,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = unit_scope(request.user)
     # Shares and reporting units inside the caller's scope only: an item shared down to every community
     # has thousands, and a community needs its own row, not the whole city's.
-    shares = list(item.shares.filter(scope.q("unit")).select_related("unit"))
+    shares = list(item.shares.filter(scope.q_in("unit")).select_related("unit"))
     if shares or item.shares.exists():
         units = [s.unit for s in shares]
     else:
