@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import time_machine
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -236,6 +238,18 @@ def _code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
+def _assert_qr_image(page: str, csp: str) -> None:
+    """The setup page shows the otpauth URI as a QR code: an SVG data URI the page's CSP lets load."""
+    found = re.search(r'<img src="(data:image/svg\+xml[^"]+)"', page)
+    assert found, "no QR image on the TOTP setup page"
+    svg = unquote(found.group(1).split(",", 1)[1])
+    root = defused_fromstring(svg)
+    assert root.tag.endswith("svg")
+    assert any(el.tag.endswith("path") and el.get("d") for el in root.iter())
+    img_src = next(d for d in csp.split(";") if d.strip().startswith("img-src"))
+    assert "data:" in img_src.split()
+
+
 @pytest.mark.parametrize("admin_role", ["system_admin", "security_admin", "audit_admin"])
 def test_administrators_must_enrol_and_verify_totp(admin_role: str, make_user: Any) -> None:
     user = make_user(f"a_{admin_role}", password_changed_at=timezone.now())
@@ -248,8 +262,10 @@ def test_administrators_must_enrol_and_verify_totp(admin_role: str, make_user: A
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/otp/setup/")
     assert client.get("/api/v1/units").status_code == 401
-    page = client.get("/accounts/otp/setup/").content.decode()
+    setup = client.get("/accounts/otp/setup/")
+    page = setup.content.decode()
     assert "otpauth://totp/" in page
+    _assert_qr_image(page, setup["Content-Security-Policy"])
     device = TOTPDevice.objects.get(user=user)
     assert (
         client.post(
