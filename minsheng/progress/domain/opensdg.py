@@ -38,7 +38,10 @@ def _power(x: float, y: float) -> float:
     # numpy's vectorised pow (SIMD) can differ from libm's pow in the last bit, and numpy *scalars* take the
     # libm route. Going through the same ufunc loop on a one-element array keeps the scalar and batch paths
     # bit-identical (checked by a property test).
-    return float(np.power(np.array([x], dtype=np.float64), np.array([y], dtype=np.float64))[0])
+    # An overflow is +inf, which the callers already treat as "beyond any threshold" (property-tested); numpy's
+    # RuntimeWarning would only be noise.
+    with np.errstate(over="ignore"):
+        return float(np.power(np.array([x], dtype=np.float64), np.array([y], dtype=np.float64))[0])
 
 
 def growth(v1: float, v0: float, t1: float, t0: float) -> float:
