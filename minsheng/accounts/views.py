@@ -22,6 +22,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from minsheng.audit.services import audit_record
+from minsheng.org.access import assignments
+
+from .services import ContactInvalid, account_contact_update
 
 
 class TokenForm(forms.Form):
@@ -119,3 +122,39 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("密码已修改。"))
         return response
+
+
+class ContactForm(forms.Form):
+    phone = forms.CharField(label=_("手机号"), required=False, max_length=30)
+    id_number = forms.CharField(label=_("身份证号"), required=False, max_length=18)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """我的账户: who I am, the roles I act in, and my own 手机号/身份证号 (always shown masked; blank keeps)."""
+    user: Any = request.user
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = account_contact_update(
+                actor=user,
+                user=user,
+                phone=form.cleaned_data["phone"],
+                id_number=form.cleaned_data["id_number"],
+            )
+        except ContactInvalid as exc:
+            for field, errors in exc.errors.items():
+                for message in errors:
+                    form.add_error(field, message)
+        else:
+            messages.success(request, _("联系信息已保存。") if changed else _("没有需要保存的修改。"))
+            return HttpResponseRedirect(reverse("accounts:profile"))
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "roles": assignments(user),
+            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+    )
