@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from minsheng.audit.models import AuditEvent
 from minsheng.audit.services import audit_record
 from minsheng.common.domain.masking import (
     PHONE_MESSAGE,
@@ -81,6 +83,11 @@ class ContactInvalid(Exception):
 
 ID_NUMBER_MESSAGE = "请输入正确的18位居民身份证号码（末位校验码须正确）"
 ID_NUMBER_TAKEN = "该身份证号已登记在其他账户，请联系系统管理员"
+ID_NUMBER_TRIES = "身份证号核对次数过多，请一小时后再试或联系系统管理员"
+# "Already registered elsewhere" tells whether an ID number belongs to some account; each such refusal is
+# audited, and after this many in an hour the check is not run at all, so the screen cannot be used to probe
+# which ID numbers are registered (counted in the audit trail, so every worker process agrees).
+ID_NUMBER_TAKEN_PER_HOUR = 3
 
 
 def account_contact_update(*, actor: Any, user: User, phone: str = "", id_number: str = "") -> list[str]:
@@ -104,11 +111,11 @@ def account_contact_update(*, actor: Any, user: User, phone: str = "", id_number
         user.phone = phone
         changed.append("phone")
     if id_number and id_number != (user.id_number or "").upper():
-        if (
-            User.objects.filter(id_number_index=blind_index(id_number, "id_number"))
-            .exclude(pk=user.pk)
-            .exists()
-        ):
+        if _id_refusals_in_last_hour(user) >= ID_NUMBER_TAKEN_PER_HOUR:
+            raise ContactInvalid({"id_number": [ID_NUMBER_TRIES]})
+        taken = User.objects.filter(id_number_index=blind_index(id_number, "id_number")).exclude(pk=user.pk)
+        if taken.exists():
+            _audit_id_taken(actor, user, id_number)
             raise ContactInvalid({"id_number": [ID_NUMBER_TAKEN]})
         user.id_number = id_number
         changed.append("id_number")
@@ -119,8 +126,30 @@ def account_contact_update(*, actor: Any, user: User, phone: str = "", id_number
             user.save(update_fields=[*changed, *(f"{f}_index" for f in changed)])
             _audit_contact_update(actor, user, changed)
     except IntegrityError as exc:  # the same ID number registered by someone else at the same moment
+        _audit_id_taken(actor, user, id_number)
         raise ContactInvalid({"id_number": [ID_NUMBER_TAKEN]}) from exc
     return changed
+
+
+def _id_refusals_in_last_hour(user: User) -> int:
+    since = timezone.now() - dt.timedelta(hours=1)
+    return AuditEvent.objects.filter(
+        action="accounts.contact_update", actor_id=user.pk, outcome="denied", occurred_at__gte=since
+    ).count()
+
+
+def _audit_id_taken(actor: Any, user: User, id_number: str) -> None:
+    audit_record(
+        actor=actor,
+        action="accounts.contact_update",
+        target=user,
+        outcome="denied",
+        detail={
+            "fields": ["id_number"],
+            "refused": "id_number_taken",
+            "id_number_masked": mask_id_number(id_number),
+        },
+    )
 
 
 def _audit_contact_update(actor: Any, user: User, changed: list[str]) -> None:

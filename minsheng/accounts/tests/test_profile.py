@@ -12,6 +12,7 @@ from django.test import Client
 from minsheng.accounts.models import User
 from minsheng.accounts.services import ContactInvalid, account_contact_update
 from minsheng.audit.models import AuditEvent
+from minsheng.common.domain.masking import id_check_character
 from minsheng.org.models import Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,24 @@ def test_an_id_number_already_registered_elsewhere_is_refused(make_user: Any) ->
     assert "已登记在其他账户" in str(refused.value)
     second.refresh_from_db()
     assert second.id_number == ""
+    denied = AuditEvent.objects.get(action="accounts.contact_update", outcome="denied")
+    assert denied.detail["id_number_masked"] == "110105********002X"
+    assert ID_NUMBER not in str(denied.detail)
+
+
+def test_probing_which_id_numbers_are_registered_stops_after_three_refusals_an_hour(make_user: Any) -> None:
+    make_user("first", id_number=ID_NUMBER)
+    prober = make_user("prober")
+    for _ in range(3):
+        with pytest.raises(ContactInvalid, match="已登记在其他账户"):
+            account_contact_update(actor=prober, user=prober, id_number=ID_NUMBER)
+    # The fourth try gets no answer about the number, registered or not (this one is free and valid).
+    free = "11010519491231003" + id_check_character("11010519491231003")
+    with pytest.raises(ContactInvalid, match="核对次数过多"):
+        account_contact_update(actor=prober, user=prober, id_number=free)
+    assert AuditEvent.objects.filter(action="accounts.contact_update", outcome="denied").count() == 3
+    prober.refresh_from_db()
+    assert prober.id_number == ""
 
 
 def test_only_the_owner_changes_their_contact_data(make_user: Any) -> None:
