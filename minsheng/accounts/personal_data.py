@@ -9,7 +9,6 @@ itself (so every worker process and a restart agree).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
-from minsheng.audit.models import AuditEvent
+from minsheng.audit.selectors import recent_count
 from minsheng.audit.services import audit_record
 from minsheng.common.domain.masking import mask_address, mask_id_number, mask_name, mask_phone
 
@@ -47,10 +46,7 @@ def may_unmask(user: Any) -> bool:
 
 
 def unmasks_in_last_hour(actor: Any) -> int:
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
-    return AuditEvent.objects.filter(
-        action=ACTION, actor_id=actor.pk, outcome="success", occurred_at__gte=since
-    ).count()
+    return recent_count(action=ACTION, actor_id=actor.pk, outcome="success")
 
 
 def personal_data_unmask(*, actor: Any, target: models.Model, field: str, kind: str, reason: str) -> str:

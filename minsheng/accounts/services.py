@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -11,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from minsheng.audit.models import AuditEvent
+from minsheng.audit.selectors import recent_count
 from minsheng.audit.services import audit_record
 from minsheng.common.domain.masking import (
     PHONE_MESSAGE,
@@ -132,10 +131,7 @@ def account_contact_update(*, actor: Any, user: User, phone: str = "", id_number
 
 
 def _id_refusals_in_last_hour(user: User) -> int:
-    since = timezone.now() - dt.timedelta(hours=1)
-    return AuditEvent.objects.filter(
-        action="accounts.contact_update", actor_id=user.pk, outcome="denied", occurred_at__gte=since
-    ).count()
+    return recent_count(action="accounts.contact_update", actor_id=user.pk, outcome="denied")
 
 
 def _audit_id_taken(actor: Any, user: User, id_number: str) -> None:

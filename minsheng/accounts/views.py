@@ -75,13 +75,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_next_url(request))
         audit_record(actor=user, action="auth.otp_enrol", target=user, request=request, outcome="failure")
         form.add_error("token", _("验证码不正确，请重试。"))
+    uri = otpauth_uri(device)
     return render(
         request,
         "accounts/otp_setup.html",
         {
             "form": form,
-            "uri": otpauth_uri(device),
-            "qr": qr_data_uri(otpauth_uri(device)),
+            "uri": uri,
+            "qr": qr_data_uri(uri),
             "secret": base32_secret(device),
             "next": _next_url(request),
         },

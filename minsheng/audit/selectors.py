@@ -61,3 +61,12 @@ def search(
     if obj:
         qs = qs.filter(Q(object_id=obj) | Q(object_type__icontains=obj))
     return qs.order_by("-id")
+
+
+def recent_count(*, action: str, actor_id: int | None, outcome: str, hours: int = 1) -> int:
+    """How many `action` events with `outcome` this actor caused in the last `hours` (per-person rate limits
+    counted in the audit trail itself, so every worker process and a restart agree)."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+    return AuditEvent.objects.filter(
+        action=action, actor_id=actor_id, outcome=outcome, occurred_at__gte=since
+    ).count()
