@@ -17,12 +17,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core.cache import cache
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from minsheng.audit.services import audit_record
+from minsheng.common.prepared import PreparedCount
 
 from .passwords import password_expired
 
@@ -45,38 +47,28 @@ def absolute_limit() -> int:
     return int(getattr(settings, "SESSION_ABSOLUTE_SECONDS", 12 * 3600))
 
 
-PERM_VERSION_KEY = "accounts:perm-version"
-PERM_CACHE_SECONDS = 60
+def _unmask_holders() -> QuerySet[Permission]:
+    return Permission.objects.filter(content_type__app_label="accounts", codename="unmask_personal_data")
 
 
-def requires_second_factor(user: Any, *, fresh: bool = False) -> bool:
-    """The three administrators and anyone holding the unmask permission must use TOTP.
+# Asked on every signed-in request: compiled once per process (common/prepared.py, ADR 0010). One indexed
+# look-up, so the answer is always current: a permission taken away counts from the next request.
+_UNMASK_GRANTS = PreparedCount(
+    Permission,
+    lambda user_id, member_id: _unmask_holders().filter(Q(user__id=user_id) | Q(group__user__id=member_id)),
+)
 
-    The permission answer is cached for a minute (two permission queries on every page were a large part of a
-    signed-in page's cost) and dropped at once in this process when any permission or group membership
-    changes (`signals.py`). Screens that reveal personal data ask with `fresh=True`.
-    """
+
+def requires_second_factor(user: Any) -> bool:
+    """The three administrators and anyone holding the unmask permission (directly, or through a group, or as
+    superuser) must use TOTP. Read from the database on each call, so a grant counts from the next request."""
     if not getattr(user, "is_authenticated", False):
         return False
     if getattr(user, "admin_role", ""):
         return True
-    if fresh:
-        return bool(user.has_perm("accounts.unmask_personal_data"))
-    version = cache.get(PERM_VERSION_KEY, 0)
-    key = f"accounts:unmasker:{version}:{user.pk}"
-    flag = cache.get(key)
-    if flag is None:
-        flag = bool(user.has_perm("accounts.unmask_personal_data"))
-        cache.set(key, flag, PERM_CACHE_SECONDS)
-    return bool(flag)
-
-
-def forget_permissions() -> None:
-    """Invalidate every cached permission answer (a permission or group membership changed)."""
-    try:
-        cache.incr(PERM_VERSION_KEY)
-    except ValueError:
-        cache.set(PERM_VERSION_KEY, 1, None)
+    if not user.is_active:
+        return False
+    return bool(user.is_superuser) or _UNMASK_GRANTS.count(user.pk, user.pk) > 0
 
 
 def _exempt(request: HttpRequest, prefixes: tuple[str, ...]) -> bool:

@@ -7,7 +7,6 @@ from typing import Any
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -55,15 +54,3 @@ def _on_locked_out(sender: Any, request: HttpRequest, username: str | None = Non
         outcome="denied",
         detail={"username": str(username or "")[:150]},
     )
-
-
-@receiver(m2m_changed)
-def _on_permissions_changed(sender: Any, **kwargs: Any) -> None:
-    """A change to who holds which permission or group invalidates the cached second-factor answers."""
-    from django.contrib.auth.models import Group
-
-    from .middleware import forget_permissions
-    from .models import User
-
-    if sender in (User.user_permissions.through, User.groups.through, Group.permissions.through):
-        forget_permissions()

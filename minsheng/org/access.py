@@ -14,6 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from minsheng.common.prepared import PreparedQuery
+
 from .models import CITYWIDE_ROLES, Role, RoleAssignment, Unit
 
 
@@ -77,6 +79,15 @@ ASSIGNMENTS_ATTR = "_minsheng_assignments"
 SCOPE_ATTR = "_minsheng_scope"
 
 
+# Every signed-in request reads this; compiled once per process (common/prepared.py, ADR 0010).
+_ASSIGNMENTS = PreparedQuery(
+    RoleAssignment,
+    lambda user_id: (
+        RoleAssignment.objects.filter(user_id=user_id).select_related("unit", "body").order_by("id")
+    ),
+)
+
+
 def assignments(user: Any) -> list[RoleAssignment]:
     """The user's role assignments with their units and bodies: one query per request (kept on the user
     object, which Django builds afresh for each request, so a grant or revocation counts from the next one)."""
@@ -84,7 +95,10 @@ def assignments(user: Any) -> list[RoleAssignment]:
         return []
     cached: list[RoleAssignment] | None = getattr(user, ASSIGNMENTS_ATTR, None)
     if cached is None:
-        cached = list(user.role_assignments.select_related("unit", "body").order_by("id"))
+        cached = _ASSIGNMENTS.fetch(user.pk)
+        user_field = RoleAssignment._meta.get_field("user")
+        for ra in cached:
+            user_field.set_cached_value(ra, user)  # as `user.role_assignments` would
         setattr(user, ASSIGNMENTS_ATTR, cached)
     return cached
 

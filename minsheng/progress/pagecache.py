@@ -20,12 +20,15 @@ notices) stays outside the cached body.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.utils import translation
 
+from minsheng.common.prepared import PreparedQuery
 from minsheng.org.access import unit_scope
 
 from .models import ProgressStamp
@@ -33,9 +36,13 @@ from .models import ProgressStamp
 FRAGMENT_SECONDS = 600
 
 
+# Read on every leadership request; compiled once per process (common/prepared.py, ADR 0010).
+_STAMPS = PreparedQuery(ProgressStamp, lambda: ProgressStamp.objects.order_by("key"))
+
+
 def data_version() -> str:
     """Changes whenever statuses are recomputed or a value is recorded (one read of the ProgressStamp rows)."""
-    return ";".join(f"{k}={t.timestamp()}" for k, t in ProgressStamp.objects.order_by("key").values_list())
+    return ";".join(f"{s.key}={s.changed_at.timestamp()}" for s in _STAMPS.fetch())
 
 
 def scope_token(user: Any) -> str:
@@ -45,14 +52,24 @@ def scope_token(user: Any) -> str:
 
 def fragment_key(screen: str, user: Any, params: tuple[Any, ...], extra: tuple[Any, ...] = ()) -> str:
     raw = repr((screen, params, extra, translation.get_language(), scope_token(user), data_version()))
-    return f"progress:{screen}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    # "v2": entries are (built at, value) pairs; older entries under "progress:{screen}:" are never read.
+    return f"progress:v2:{screen}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def cached[T](key: str, build: Callable[[], T]) -> T:
-    """The cached value under `key`, built (and stored) on a miss. Exceptions (404s) are not stored."""
-    hit: T | None = cache.get(key)
-    if hit is not None:
-        return hit
-    value = build()
-    cache.set(key, value, FRAGMENT_SECONDS)
-    return value
+    """The cached value under `key`, built (and stored) on a miss. Exceptions (404s) are not stored.
+
+    With a shared cache (Redis) a process-local copy is tried first: the key names the data version, so the
+    copy is as current as the shared one, and it expires when the shared one does.
+    """
+    local = caches["local"] if "local" in settings.CACHES else None
+    entry: tuple[float, T] | None = local.get(key) if local is not None else None
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None:
+            entry = (time.time(), build())
+            cache.set(key, entry, FRAGMENT_SECONDS)
+        remaining = FRAGMENT_SECONDS - (time.time() - entry[0])
+        if local is not None and remaining > 1:
+            local.set(key, entry, remaining)
+    return entry[1]

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from minsheng.common.prepared import PreparedCount
 from minsheng.org.access import unit_scope
 from minsheng.org.models import Role, Unit
 
@@ -296,7 +297,11 @@ def value_context(item: LedgerItem, unit: Unit, period_key: str) -> ValueContext
     )
 
 
+# The header's bell asks on every page; compiled once per process (common/prepared.py, ADR 0010).
+_UNREAD = PreparedCount(Notice, lambda user_id: Notice.objects.filter(user_id=user_id, read_at__isnull=True))
+
+
 def unread_notice_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+    return _UNREAD.count(user.pk)
