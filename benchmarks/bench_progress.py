@@ -363,7 +363,8 @@ def _session_cookie() -> str:
     user = User.objects.create(username="bench_leader", display_name="基准测试领导")
     role_grant(actor=None, user=user, unit=Unit.objects.get(code="420100"), role=Role.LEADER)
     client = Client()
-    client.force_login(user)
+    # The backend a password sign-in records (the first configured one would be django-axes').
+    client.force_login(user, backend="minsheng.accounts.backends.ModelBackend")
     return client.cookies["sessionid"].value
 
 

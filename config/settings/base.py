@@ -209,7 +209,7 @@ CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "minsheng.common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "minsheng",
         }

@@ -21,6 +21,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from minsheng.audit.services import audit_record
@@ -86,6 +87,24 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
+def _unwrapped_user(request: HttpRequest) -> Any:
+    """`request.user`, evaluated, and put back on the request without its lazy wrapper.
+
+    Authentication and django-otp wrap the user in `SimpleLazyObject`s; every later attribute read (hundreds per
+    page, most from templates) then passes through Python-level proxy methods. This middleware needs the user
+    anyway, so from here on the request carries the object itself.
+    """
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject):
+        _ = user.is_authenticated  # evaluates the wrapper (and the one inside it)
+        user = user._wrapped
+        while isinstance(user, SimpleLazyObject):
+            _ = user.is_authenticated
+            user = user._wrapped
+        request.user = user
+    return user
+
+
 class SessionLifetimeMiddleware:
     """Ends sessions idle too long or older than the absolute lifetime (audited as auth.session_expired)."""
 
@@ -93,7 +112,7 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
+        user = _unwrapped_user(request)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = time.time()
             login_at = float(request.session.get(LOGIN_AT, now))
