@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "minsheng.web.context_processors.navigation",
+                "minsheng.web.context_processors.frame",
                 "minsheng.reporting.context_processors.notices",
             ],
         },
