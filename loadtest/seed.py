@@ -143,7 +143,7 @@ def build(out: Path) -> dict[str, Any]:
     expire = timezone.now() + dt.timedelta(hours=SESSION_HOURS)
     store = SessionStore()
     session_rows, keys = [], {}
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = "minsheng.accounts.backends.ModelBackend"
     for user in users:
         if user.username.startswith(("c_", "rev")):
             key = secrets.token_hex(16)

@@ -97,6 +97,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
 
+# Django turns psycopg's prepared statements off (for transaction-pooling proxies). Its cursors bind parameters
+# on the client and never prepare anyway; this only lets the per-request reads of common/prepared.py be prepared
+# once per connection (ADR 0010). Behind PgBouncer in transaction mode, set DATABASE_PREPARE=0.
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("DATABASE_PREPARE", "1") != "0"
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+
 # Personal data (phones, ID numbers, contact names) is encrypted per field (minsheng/common/fields.py,
 # docs/adr/0008-field-encryption.md). FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, the first encrypts,
 # all decrypt (rotation). FIELD_BLIND_INDEX_KEY: a separate secret for the HMAC lookup columns. Production

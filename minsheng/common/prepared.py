@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import connections, router
@@ -106,7 +107,9 @@ class PreparedCount[M: Model]:
         key = (alias, connections[alias].vendor)
         hit = self._compiled.get(key)
         if hit is None:
-            _, sql, params, slots = _compile_sql(lambda *a: self._build(*a).values("pk"), alias, len(args))
+            _, sql, params, slots = _compile_sql(
+                lambda *a: self._build(*a).order_by().values("pk"), alias, len(args)
+            )
             hit = self._compiled[key] = (
                 # The inner SQL is Django's own compilation of the queryset; values stay parameters.
                 f"SELECT COUNT(*) FROM ({sql}) prepared_count",  # noqa: S608  # nosec B608
@@ -136,6 +139,49 @@ def _execute(
     values = list(params)
     for pos, arg in slots:
         values[pos] = int(args[arg])
-    with connections[alias].cursor() as cursor:
+    conn = connections[alias]
+    with _cursor(conn) as cursor:
         cursor.execute(sql, values)
         return list(cursor.fetchall())
+
+
+def _cursor(conn: Any) -> Any:
+    """Django's cursor; on PostgreSQL one that binds on the server and prepares each statement.
+
+    Prepared, the server plans these few statements once per connection instead of on every request (planning
+    was most of their cost: 0.55 ms of PostgreSQL time per leadership page instead of 1.5 ms). Django's own
+    cursors bind on the client and never prepare. The steps below are those of Django's
+    `BaseDatabaseWrapper._cursor` with another cursor class: health check, connection, thread check, time
+    zone, and the wrapper that runs execute wrappers and translates errors.
+    """
+    if (
+        conn.vendor != "postgresql"
+        or conn.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None
+        # Query logging (DEBUG, tests capturing queries) shows a prepared statement's text as None.
+        or conn.queries_logged
+    ):
+        return conn.cursor()
+    from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    with conn.wrap_database_errors:
+        raw = _preparing_cursor_class()(conn.connection)
+        loader = conn.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+        if conn.timezone != loader.timezone:
+            register_tzloader(conn.timezone, raw)
+    conn.validate_thread_sharing()
+    return conn.make_cursor(raw)
+
+
+@cache
+def _preparing_cursor_class() -> type:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            return super().execute(query, params, prepare=True)  # type: ignore[misc]  # psycopg's Cursor
+
+    return PreparingCursor

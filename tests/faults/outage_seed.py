@@ -54,7 +54,7 @@ def main() -> None:
 
     session = SessionStore()
     session[SESSION_KEY] = str(reporter.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "minsheng.accounts.backends.ModelBackend"
     session[HASH_SESSION_KEY] = reporter.get_session_auth_hash()
     session.create()
 

@@ -139,7 +139,8 @@ def test_stopping_postgresql_under_load_answers_503_and_recovers(tmp_path: Path)
             for t in threads:
                 t.start()
             assert wait_until(lambda: all(driver.count(k, BEFORE, OK[k]) >= 3 for k in KINDS), 30), (
-                server.tail()
+                server.tail(),
+                [(s.kind, s.reply.status, s.reply.body[:300]) for s in driver.samples[:12]],
             )
 
             driver.phase = STOPPING
