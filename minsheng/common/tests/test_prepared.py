@@ -111,3 +111,17 @@ def test_the_second_factor_follows_the_unmask_permission_at_once(make_user: Any)
     assert not requires_second_factor(User.objects.get(pk=user.pk))
     User.objects.filter(pk=user.pk).update(is_superuser=True)
     assert requires_second_factor(User.objects.get(pk=user.pk))
+
+
+def test_postgresql_runs_them_as_prepared_statements(make_user: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side prepared statements are a PostgreSQL feature")
+    if connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None:
+        pytest.skip("prepared statements turned off (DATABASE_PREPARE=0)")
+    user = make_user("prepared_one")
+    for _ in range(2):
+        assert ModelBackend().get_user(user.pk) is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "accounts_user" WHERE "accounts_user"."id" = $1' in s for s in statements), statements
