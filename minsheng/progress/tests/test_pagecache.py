@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
@@ -85,3 +86,40 @@ def test_the_briefing_buttons_follow_the_role_not_the_cache(
     assert 'id="briefing-actions"' in leader.get("/progress/").content.decode()
     supervisor = client_for("sup1", "supervisor", statuses["420100"])  # city-wide, no 通报 download
     assert 'id="briefing-actions"' not in supervisor.get("/progress/").content.decode()
+
+
+TWO_LEVELS = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared-stand-in"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "per-process"},
+}
+
+
+def test_a_process_copy_serves_the_shared_entry_and_expires_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With Redis configured, bodies are also kept per process (ADR 0010); the copy never outlives the shared one."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from minsheng.progress import pagecache
+
+    builds: list[int] = []
+
+    def build() -> str:
+        builds.append(1)
+        return f"body {len(builds)}"
+
+    with override_settings(CACHES=TWO_LEVELS):
+        caches["default"].clear()
+        caches["local"].clear()
+        clock = [1_000_000.0]
+        monkeypatch.setattr(time, "time", lambda: clock[0])  # pagecache's clock, and LocMemCache's
+        assert pagecache.cached("k", build) == "body 1"
+        caches["default"].clear()  # the process copy answers without the shared cache
+        assert pagecache.cached("k", build) == "body 1"
+        caches["local"].clear()
+        assert pagecache.cached("k", build) == "body 2"  # both gone: built again
+        # Another process built the shared entry 590 s ago: the local copy lives only its remaining 10 s.
+        caches["local"].clear()
+        caches["default"].set("old", (clock[0] - 590, "shared body"), 600)
+        assert pagecache.cached("old", build) == "shared body"
+        entry_ttl = caches["local"]._expire_info[caches["local"].make_and_validate_key("old")]  # type: ignore[attr-defined]
+        assert entry_ttl - clock[0] == pytest.approx(10, abs=1.0)
