@@ -286,4 +286,7 @@ def test_the_ledger_workbook_carries_no_contact(world: World) -> None:
         str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c
     ]
     assert cells
-    assert not [c for c in cells if PHONE in c or NAME in c or "5678" in c]
+    # Neither in clear nor masked. (A bare "5678" was checked here once; a row's `_version` fingerprint, a
+    # 13-digit hash of the row, sometimes contains it, which made this test fail at random.)
+    contact = (PHONE, NAME, PHONE_SHOWN, NAME_SHOWN)
+    assert not [c for c in cells if any(part in c for part in contact)]
