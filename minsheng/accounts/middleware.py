@@ -95,13 +95,12 @@ def _unwrapped_user(request: HttpRequest) -> Any:
     anyway, so from here on the request carries the object itself.
     """
     user = getattr(request, "user", None)
-    if isinstance(user, SimpleLazyObject):
-        _ = user.is_authenticated  # evaluates the wrapper (and the one inside it)
+    if not isinstance(user, SimpleLazyObject):
+        return user
+    while isinstance(user, SimpleLazyObject):  # django-otp's wrapper holds authentication's
+        _ = user.is_authenticated  # evaluates it
         user = user._wrapped
-        while isinstance(user, SimpleLazyObject):
-            _ = user.is_authenticated
-            user = user._wrapped
-        request.user = user
+    request.user = user
     return user
 
 
