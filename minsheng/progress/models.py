@@ -82,6 +82,36 @@ class Observation(models.Model):
         return f"{self.target_id}@{self.unit_id} {self.period_end}: {self.value}"
 
 
+class SeriesPack(models.Model):
+    """One series' observations packed as a column (ADR 0011): what the batch recompute reads instead of
+    seeking the fact table 231,000 times.
+
+    `data` holds the series' observations in date order as little-endian records of (day ordinal int32,
+    value float64, accumulation int8; see `packs.RECORD`). The Observation rows stay the source of truth: a
+    pack is rewritten from them in the same transaction whenever they change (`packs.refresh`, called by the
+    progress services and by a signal for single-row saves and deletes), and `minsheng progress repack`
+    rebuilds every pack.
+    """
+
+    # No database foreign keys, like TargetStatus: a derived copy rewritten from rows that are themselves checked.
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    count = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("序列压缩副本")
+        verbose_name_plural = _("序列压缩副本")
+        constraints = [models.UniqueConstraint(fields=("target", "unit"), name="progress_pack_one_per_series")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}@{self.unit_id} ({self.count})"
+
+
 class TargetShare(models.Model):
     """A target split to a unit (分解目标): the district's part of a city total, e.g. 8.5万人 of 110万人."""
 
