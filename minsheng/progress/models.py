@@ -106,7 +106,9 @@ class SeriesPack(models.Model):
     class Meta:
         verbose_name = _("序列压缩副本")
         verbose_name_plural = _("序列压缩副本")
-        constraints = [models.UniqueConstraint(fields=("target", "unit"), name="progress_pack_one_per_series")]
+        constraints = [
+            models.UniqueConstraint(fields=("target", "unit"), name="progress_pack_one_per_series")
+        ]
 
     def __str__(self) -> str:
         return f"{self.target_id}@{self.unit_id} ({self.count})"

@@ -5,9 +5,9 @@ Two paths, one set of rules:
 - exact: the city and the districts/zones (depth ≤ `exact_max_depth`). Their observations are loaded
   (≈ 70 targets × 18 units × a few dozen values) and judged one series at a time by `domain.evaluate`, which
   also writes the sentence an official reads and the forecast.
-- batch: every unit below (streets, communities — 3,300 of them in Wuhan). Each series is reduced by index
-  seeks (`seeks.py`) to the few numbers its rule needs (latest value, base value, running total, year-end
-  values), then judged in numpy by `trend_batch`, `pace_batch` and the batch twins of the other rules.
+- batch: every unit below (streets, communities — 3,300 of them in Wuhan). Each series is reduced, from its
+  pack (`packs.py`: every series as arrays, read at once), to the few numbers its rule needs (latest value,
+  base value, running total, year-end values), then judged in numpy by `trend_batch`, `pace_batch` and the batch twins of the other rules.
   These rows carry the numbers without a sentence; the unit page asks the engine for the sentence on demand.
   Forecasts are made for exact rows only (a forecast needs the whole series).
 """
@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from minsheng.org.models import Unit, UnitKind
 from minsheng.policy.models import Policy, Target
 
-from . import seeks
+from . import packs
 from .domain import (
     STATUS_BY_CODE,
     Accumulation,
@@ -415,8 +415,8 @@ BATCH_COLUMNS = (
 class PairSpecs:
     """Per-pair spec attributes, from the target's spec with the unit's share applied."""
 
-    pairs: seeks.Pairs
-    kind: list[str]
+    pairs: packs.Pairs
+    kind: NDArray[np.object_]
     goal: FloatArray
     value_max: FloatArray
     hib: NDArray[np.bool_]
@@ -425,20 +425,20 @@ class PairSpecs:
     hold_range: NDArray[np.bool_]
     baseline_value: FloatArray
     baseline_year: NDArray[np.int64]
-    plan_start: list[date]
-    deadline: list[date]
+    plan_start: NDArray[np.int64]  # day ordinals
+    deadline: NDArray[np.int64]  # day ordinals
     formed_share: FloatArray
     limit: FloatArray
-    comparator: list[str]
+    comparator: NDArray[np.object_]
     nospec: NDArray[np.bool_]
+    rule: NDArray[np.object_]
 
     def take(self, idx: NDArray[np.int64]) -> PairSpecs:
-        il = idx.tolist()
         return PairSpecs(
-            self.pairs.take(idx), [self.kind[i] for i in il], self.goal[idx], self.value_max[idx], self.hib[idx],
+            self.pairs.take(idx), self.kind[idx], self.goal[idx], self.value_max[idx], self.hib[idx],
             self.strict[idx], self.hold[idx], self.hold_range[idx], self.baseline_value[idx], self.baseline_year[idx],
-            [self.plan_start[i] for i in il], [self.deadline[i] for i in il], self.formed_share[idx], self.limit[idx],
-            [self.comparator[i] for i in il], self.nospec[idx],
+            self.plan_start[idx], self.deadline[idx], self.formed_share[idx], self.limit[idx], self.comparator[idx],
+            self.nospec[idx], self.rule[idx],
         )  # fmt: skip
 
 
@@ -469,25 +469,29 @@ def pair_specs(
         per["hold_range"].append(s.hold and s.comparator == Comparator.RANGE)
         per["baseline_value"].append(np.nan if s.baseline_value is None else s.baseline_value)
         per["baseline_year"].append(s.baseline_year)
-        per["plan_start"].append(s.plan_start)
-        per["deadline"].append(s.deadline)
+        per["plan_start"].append(s.plan_start.toordinal())
+        per["deadline"].append(s.deadline.toordinal())
         per["formed_share"].append(s.formed_share)
         per["limit"].append(np.nan if s.limit is None else s.limit)
         per["comparator"].append(str(s.comparator))
         per["nospec"].append(us.spec is None)
+        per["rule"].append(
+            "per_unit" if s.kind == TargetKind.PER_UNIT
+            else "bound" if s.hold
+            else "trend" if s.kind in (TargetKind.LEVEL, TargetKind.CIRCLE)
+            else str(s.kind)
+        )  # fmt: skip
 
     def rep(name: str, dtype: Any) -> NDArray[Any]:
         return np.repeat(np.array(per[name], dtype=dtype), n_u)
 
-    def rep_list(name: str) -> list[Any]:
-        return [v for v in per[name] for _ in range(n_u)]
-
     ps = PairSpecs(
-        seeks.Pairs.product(np.array([t.id for t in targets], dtype=np.int64), np.array(unit_ids, dtype=np.int64)), rep_list("kind"), rep("goal", np.float64), rep("value_max", np.float64),
-        rep("hib", np.bool_), rep("strict", np.bool_), rep("hold", np.bool_), rep("hold_range", np.bool_),
-        rep("baseline_value", np.float64), rep("baseline_year", np.int64), rep_list("plan_start"),
-        rep_list("deadline"), rep("formed_share", np.float64), rep("limit", np.float64), rep_list("comparator"),
-        rep("nospec", np.bool_),
+        packs.Pairs.product(np.array([t.id for t in targets], dtype=np.int64), np.array(unit_ids, dtype=np.int64)),
+        rep("kind", object), rep("goal", np.float64), rep("value_max", np.float64), rep("hib", np.bool_),
+        rep("strict", np.bool_), rep("hold", np.bool_), rep("hold_range", np.bool_),
+        rep("baseline_value", np.float64), rep("baseline_year", np.int64), rep("plan_start", np.int64),
+        rep("deadline", np.int64), rep("formed_share", np.float64), rep("limit", np.float64),
+        rep("comparator", object), rep("nospec", np.bool_), rep("rule", object),
     )  # fmt: skip
     if shares and n_u:
         t_pos = {t.id: i for i, t in enumerate(targets)}
@@ -499,18 +503,29 @@ def pair_specs(
             ps.value_max[idx] = np.nan
             ps.hold_range[idx] = False
             ps.nospec[idx] = False
-            for i in idx.tolist():
-                if ps.comparator[i] == Comparator.RANGE:
-                    ps.comparator[i] = str(Comparator.GE if ps.hib[i] else Comparator.LE)
-                    ps.strict[i] = False
+            ranged = idx[ps.comparator[idx] == Comparator.RANGE.value]
+            ps.comparator[ranged] = np.where(ps.hib[ranged], str(Comparator.GE), str(Comparator.LE))
+            ps.strict[ranged] = False
     return ps
 
 
-def _groups(values: Sequence[Any]) -> dict[Any, NDArray[np.int64]]:
-    out: dict[Any, list[int]] = defaultdict(list)
-    for i, v in enumerate(values):
-        out[v].append(i)
-    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+def _groups(*columns: NDArray[Any]) -> dict[Any, NDArray[np.int64]]:
+    """Positions of each distinct value (a tuple of values for several columns), in first-seen order."""
+    if not len(columns[0]):
+        return {}
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        uniq, inverse = np.unique(column, return_inverse=True)
+        combined = combined * len(uniq) + inverse
+    order = np.argsort(combined, kind="stable")
+    parts = np.split(order, np.flatnonzero(np.diff(combined[order])) + 1)
+    parts.sort(key=lambda part: int(part[0]))  # stable sort: each part starts at its first position
+
+    def key(at: int) -> Any:
+        values = tuple(c[at].item() if isinstance(c[at], np.generic) else c[at] for c in columns)
+        return values[0] if len(values) == 1 else values
+
+    return {key(int(part[0])): part for part in parts}
 
 
 def _empty(n: int) -> FloatArray:
@@ -562,27 +577,25 @@ def _trend_name(
     return name, ""
 
 
-def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+def batch_trend(ps: PairSpecs, as_of: date, store: packs.PackStore) -> BatchRows:
     """Level targets to reach and service circles: Open SDG on (base, latest) per series."""
     n = len(ps.pairs)
-    l_day, l_val, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
+    l_day, l_val, _ = store.one_end(ps.pairs, None, as_of)
     has = ~np.isnan(l_day)
     b_day, b_val = _empty(n), ps.baseline_value.copy()
     b_year = np.where(~np.isnan(ps.baseline_value), ps.baseline_year.astype(np.float64), np.nan)
-    for by, idx in _groups(ps.baseline_year.tolist()).items():
+    for by, idx in _groups(ps.baseline_year).items():
         # Whole targets (not only the series with data) keep the pairs a product, which the SQL builds itself.
         need = idx[np.isnan(ps.baseline_value[idx])]
         if not len(need):
             continue
         end = min(date(by, 12, 31), as_of)
         if end >= date(by, 1, 1):
-            d, v, _ = seeks.one_end(ps.pairs.take(need), date(by, 1, 1), end, workers=workers)
+            d, v, _ = store.one_end(ps.pairs.take(need), date(by, 1, 1), end)
             b_day[need], b_val[need] = d, v
         missing = need[np.isnan(b_day[need])]
         if len(missing) and as_of > date(by, 12, 31):
-            d, v, _ = seeks.one_end(
-                ps.pairs.take(missing), date(by + 1, 1, 1), as_of, last=False, workers=workers
-            )
+            d, v, _ = store.one_end(ps.pairs.take(missing), date(by + 1, 1, 1), as_of, last=False)
             b_day[missing], b_val[missing] = d, v
     from_obs = ~np.isnan(b_day)
     fallback = has & np.isnan(b_val)
@@ -590,8 +603,8 @@ def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     from_obs |= fallback
     b_year = np.where(from_obs, decimal_years(b_day), b_year)
     cy = decimal_years(l_day)
-    ty = decimal_years(np.array([d.toordinal() for d in ps.deadline], dtype=np.float64))
-    circle = np.array([k == TargetKind.CIRCLE for k in ps.kind], dtype=np.bool_)
+    ty = decimal_years(ps.deadline.astype(np.float64))
+    circle = np.asarray(ps.kind == TargetKind.CIRCLE.value, dtype=np.bool_)
     tgt = np.where(circle, ps.formed_share, ps.goal)
     res = trend_batch(
         base_year=b_year, base=b_val, current_year=cy, current=l_val, target_year=ty, target=tgt,
@@ -604,7 +617,7 @@ def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
         # level.assess_trend: a circle's values must all be shares 0–1, else it cannot be assessed. One
         # pass over the circle targets' index entries finds the few series that break it.
         circle_targets = sorted(set(ps.pairs.target_ids[circle].tolist()))
-        bad = seeks.out_of_range(circle_targets, as_of, 0.0, 1.0)
+        bad = store.out_of_range(circle_targets, as_of, 0.0, 1.0)
         if bad:
             series_keys = ps.pairs.target_ids * (1 << 32) + ps.pairs.unit_ids
             out_of_range = circle & has & np.isin(series_keys, [t * (1 << 32) + u for t, u in bad])
@@ -622,7 +635,7 @@ def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     base_ord = np.where(from_obs & ~out_of_range, b_day, np.nan)
     keys = zip(
         out_of_range.tolist(), circle.tolist(), np.isnan(tgt).tolist(),
-        [c == Comparator.RANGE for c in ps.comparator], (status == Status.ACHIEVED.code).tolist(),
+        (ps.comparator == Comparator.RANGE.value).tolist(), (status == Status.ACHIEVED.code).tolist(),
         base_ord.tolist(), strict=True,
     )  # fmt: skip
     named: dict[tuple[Any, ...], tuple[str, str]] = {}
@@ -649,9 +662,9 @@ def batch_trend(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     )
 
 
-def batch_bound(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+def batch_bound(ps: PairSpecs, as_of: date, store: packs.PackStore) -> BatchRows:
     """Ceilings and floors to hold: the latest value against the bound."""
-    l_day, l_val, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
+    l_day, l_val, _ = store.one_end(ps.pairs, None, as_of)
     res = bound_batch(
         latest=l_val, goal=ps.goal, higher_is_better=ps.hib, strict=ps.strict, value_max=ps.value_max,
         hold_range=ps.hold_range,
@@ -663,26 +676,26 @@ def batch_bound(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     )  # fmt: skip
 
 
-def _elapsed_share(plan_start: Sequence[date], deadline: Sequence[date], on_years: FloatArray) -> FloatArray:
-    # timeline.plan_elapsed, vectorised with the same float operations.
-    start = decimal_years(
-        np.array([(d - timedelta(days=1)).toordinal() for d in plan_start], dtype=np.float64)
-    )
-    total = decimal_years(np.array([d.toordinal() for d in deadline], dtype=np.float64)) - start
+def _elapsed_share(
+    plan_start: NDArray[np.int64], deadline: NDArray[np.int64], on_years: FloatArray
+) -> FloatArray:
+    # timeline.plan_elapsed, vectorised with the same float operations (dates as day ordinals).
+    start = decimal_years((plan_start - 1).astype(np.float64))
+    total = decimal_years(deadline.astype(np.float64)) - start
     elapsed = np.minimum(np.maximum(on_years - start, 0.0), total)
     out: FloatArray = elapsed / total
     return out
 
 
 def _latest_any(
-    ps: PairSpecs, as_of: date, workers: int, need: NDArray[np.bool_] | None = None
+    ps: PairSpecs, as_of: date, store: packs.PackStore, need: NDArray[np.bool_] | None = None
 ) -> tuple[FloatArray, FloatArray]:
     """Each series' last observation up to `as_of`, whatever its date (only for `need` rows when given)."""
     n = len(ps.pairs)
     day, val = _empty(n), _empty(n)
     idx = np.arange(n) if need is None else np.flatnonzero(need)
     if len(idx):
-        d, v, _ = seeks.one_end(ps.pairs.take(idx), None, as_of, workers=workers)
+        d, v, _ = store.one_end(ps.pairs.take(idx), None, as_of)
         day[idx], val[idx] = d, v
     return day, val
 
@@ -701,35 +714,35 @@ def _nospec_rows(
         methods[i] = "no-share"
 
 
-def batch_cumulative(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+def batch_cumulative(ps: PairSpecs, as_of: date, store: packs.PackStore) -> BatchRows:
     """Totals over the plan period against time-elapsed progress (序时进度)."""
     n = len(ps.pairs)
     l_day, l_val, per_period = _empty(n), _empty(n), np.zeros(n, dtype=np.bool_)
     total = _empty(n)
-    for start, idx in _groups(ps.plan_start).items():
-        d, v, pp = seeks.one_end(ps.pairs.take(idx), start, as_of, with_accumulation=True, workers=workers)
+    for start_day, idx in _groups(ps.plan_start).items():
+        start = date.fromordinal(start_day)
+        d, v, pp = store.one_end(ps.pairs.take(idx), start, as_of)
         l_day[idx], l_val[idx], per_period[idx] = d, v, pp
         total[idx] = v
-        # Sum whole targets that report amounts (so the pairs stay a product); use the sums where needed.
-        pp_targets = np.isin(ps.pairs.target_ids[idx], ps.pairs.target_ids[idx][pp])
-        ppi = idx[pp_targets]
+        # Series that report each period's amount (当期数): their total is the sum since the plan started.
+        ppi = idx[pp]
         if len(ppi):
-            sums, _ = seeks.range_stats(ps.pairs.take(ppi), start, as_of, workers=workers)
-            total[ppi] = np.where(per_period[ppi], np.round(sums, 9), total[ppi])
+            sums, _ = store.range_stats(ps.pairs.take(ppi), start, as_of)
+            total[ppi] = np.round(sums, 9)
     since_start = ~np.isnan(l_day)
     # Series whose values all predate the plan: "no data" (or, without a split, their latest value).
-    any_day, any_val = _latest_any(ps, as_of, workers, need=~since_start)
+    any_day, any_val = _latest_any(ps, as_of, store, need=~since_start)
     any_day[since_start], any_val[since_start] = l_day[since_start], l_val[since_start]
     share = _elapsed_share(ps.plan_start, ps.deadline, decimal_years(l_day))
     res = pace_batch(
         total=total, target=ps.goal, elapsed_share=share, higher_is_better=ps.hib, strict=ps.strict
     )
-    methods = [
-        ("range" if res.status[i] == Status.ACHIEVED.code else "range+cumulative-elapsed")
-        if ps.comparator[i] == Comparator.RANGE
-        else "cumulative-elapsed"
-        for i in range(n)
-    ]
+    achieved = res.status == Status.ACHIEVED.code
+    methods: list[str] = np.where(
+        ps.comparator == Comparator.RANGE.value,
+        np.where(achieved, "range", "range+cumulative-elapsed"),
+        "cumulative-elapsed",
+    ).tolist()
     out: dict[str, Any] = {
         "status": np.where(since_start, res.status, Status.NOT_ASSESSABLE.code).astype(np.int8),
         "score": res.score.copy(),
@@ -753,7 +766,7 @@ def _year_columns(
     years: range,
     as_of: date,
     per_period: NDArray[np.bool_],
-    workers: int,
+    store: packs.PackStore,
 ) -> tuple[FloatArray, FloatArray]:
     """(value, last date) per (pair, year): the year's last value, or its sum for per-period series."""
     values = np.full((len(idx), len(years)), np.nan)
@@ -763,25 +776,24 @@ def _year_columns(
         end = min(date(y, 12, 31), as_of)
         if end < date(y, 1, 1):
             continue
-        d, v, _ = seeks.one_end(sub, date(y, 1, 1), end, workers=workers)
+        d, v, _ = store.one_end(sub, date(y, 1, 1), end)
         values[:, j], days[:, j] = v, d
         pp = np.flatnonzero(per_period & ~np.isnan(d))
         if len(pp):
-            s, _ = seeks.range_stats(sub.take(pp), date(y, 1, 1), end, workers=workers)
+            s, _ = store.range_stats(sub.take(pp), date(y, 1, 1), end)
             values[pp, j] = np.round(s, 9)
     return values, days
 
 
-def batch_annual(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+def batch_annual(ps: PairSpecs, as_of: date, store: packs.PackStore) -> BatchRows:
     """Every-year targets: the share of completed plan years met."""
     n = len(ps.pairs)
     out = _BatchAccumulator(ps)
-    any_day, any_val, per_period = seeks.one_end(
-        ps.pairs, None, as_of, with_accumulation=True, workers=workers
-    )
-    for (start, deadline), idx in _groups(list(zip(ps.plan_start, ps.deadline, strict=True))).items():
+    any_day, any_val, per_period = store.one_end(ps.pairs, None, as_of)
+    for (start_day, deadline_day), idx in _groups(ps.plan_start, ps.deadline).items():
+        start, deadline = date.fromordinal(start_day), date.fromordinal(deadline_day)
         years = range(start.year, deadline.year + 1)
-        values, days = _year_columns(ps, idx, years, as_of, per_period[idx], workers)
+        values, days = _year_columns(ps, idx, years, as_of, per_period[idx], store)
         res = annual_batch(
             year_values=values, years=list(years), goal=ps.goal[idx], higher_is_better=ps.hib[idx],
             strict=ps.strict[idx], plan_start_year=start.year, deadline_year=deadline.year,
@@ -806,23 +818,23 @@ def batch_annual(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
 _CHANGE_KIND = {Comparator.GT: 1, Comparator.LE: 2, Comparator.LT: 3}
 
 
-def batch_annual_change(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+def batch_annual_change(ps: PairSpecs, as_of: date, store: packs.PackStore) -> BatchRows:
     """Change-every-year targets: yearly changes of the level against the required step."""
     n = len(ps.pairs)
     out = _BatchAccumulator(ps)
-    l_any, _, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
-    keys = list(zip(ps.baseline_year.tolist(), ps.plan_start, ps.deadline, strict=True))
-    for (by, start, deadline), idx in _groups(keys).items():
+    l_any, _, _ = store.one_end(ps.pairs, None, as_of)
+    for (by, start_day, deadline_day), idx in _groups(ps.baseline_year, ps.plan_start, ps.deadline).items():
+        start, deadline = date.fromordinal(start_day), date.fromordinal(deadline_day)
         first = min(by, start.year - 1)
         years = range(first, deadline.year + 1)
-        levels, days = _year_columns(ps, idx, years, as_of, np.zeros(len(idx), dtype=np.bool_), workers)
+        levels, days = _year_columns(ps, idx, years, as_of, np.zeros(len(idx), dtype=np.bool_), store)
         bv = ps.baseline_value[idx]
         if by in years:
             j = years.index(by)
             levels[:, j] = np.where(np.isnan(bv), levels[:, j], bv)
         res = annual_change_batch(
             levels=levels, years=list(years), change=ps.goal[idx],
-            comparator_kind=[_CHANGE_KIND.get(Comparator(ps.comparator[i]), 0) for i in idx.tolist()],
+            comparator_kind=[_CHANGE_KIND.get(Comparator(c), 0) for c in ps.comparator[idx].tolist()],
             higher_is_better=ps.hib[idx], baseline_year=by, plan_start_year=start.year,
             deadline_year=deadline.year, as_of_year_done=_year_done(as_of), plan_over=as_of >= deadline,
         )  # fmt: skip
@@ -836,10 +848,10 @@ def batch_annual_change(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
     return out.result(~np.isnan(l_any), ["annual-change"] * n)
 
 
-def batch_per_unit(ps: PairSpecs, as_of: date, workers: int) -> BatchRows:
+def batch_per_unit(ps: PairSpecs, as_of: date, store: packs.PackStore) -> BatchRows:
     """One-per-unit targets at one unit: met, or 0 of 1 paced against the plan."""
     n = len(ps.pairs)
-    l_day, l_val, _ = seeks.one_end(ps.pairs, None, as_of, workers=workers)
+    l_day, l_val, _ = store.one_end(ps.pairs, None, as_of)
     met = meets_batch(l_val, ps.goal, ps.hib, ps.strict)
     on = decimal_years(np.full(n, float(as_of.toordinal())))
     share = _elapsed_share(ps.plan_start, ps.deadline, on)
@@ -886,19 +898,18 @@ def batch_rows(
     *,
     as_of: date,
     computed_at: str,
-    workers: int = 1,
+    store: packs.PackStore | None = None,
 ) -> Iterator[Row]:
-    """Rows for every (target, unit) series below the exact units that has data up to `as_of`."""
+    """Rows for every (target, unit) series below the exact units that has data up to `as_of`.
+
+    The series are read from their packs (`store`, loaded here for these targets when not given).
+    """
     if not unit_ids or not targets:
         return
+    if store is None:
+        store = packs.PackStore.load([t.id for t in targets])
     ps = pair_specs(targets, policies, unit_ids, shares)
-    rule = [
-        "per_unit" if k == TargetKind.PER_UNIT
-        else "bound" if ps.hold[i]
-        else "trend" if k in (TargetKind.LEVEL, TargetKind.CIRCLE)
-        else k
-        for i, k in enumerate(ps.kind)
-    ]  # fmt: skip
+    ps.pairs = store.locate(ps.pairs)
     handlers = {
         "trend": batch_trend,
         "bound": batch_bound,
@@ -907,9 +918,9 @@ def batch_rows(
         TargetKind.ANNUAL_CHANGE: batch_annual_change,
         "per_unit": batch_per_unit,
     }
-    for name, idx in _groups(rule).items():
+    for name, idx in _groups(ps.rule).items():
         started = time.perf_counter()
-        part = handlers[name](ps.take(idx), as_of, workers)
+        part = handlers[name](ps.take(idx), as_of, store)
         log.debug("batch %s: %d series in %.3fs", name, len(idx), time.perf_counter() - started)
         yield from part.rows(as_of.isoformat(), computed_at)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,14 +11,23 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from minsheng.audit.services import audit_record
 from minsheng.org.models import Unit, UnitKind
 from minsheng.policy.models import Policy, Target
 
-from . import recompute
-from .models import AccumulationKind, Observation, ProgressStamp, SourceKind, TargetShare, TargetStatus
+from . import packs, recompute
+from .models import (
+    AccumulationKind,
+    Observation,
+    ProgressStamp,
+    SeriesPack,
+    SourceKind,
+    TargetShare,
+    TargetStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +154,7 @@ def observations_bulk_load(
     )
     existing = set(Observation.objects.values_list("target_id", "unit_id", "period_end"))
     count = 0
+    touched: set[tuple[int, int]] = set()
     with transaction.atomic():
         batch: list[Observation] = []
         for r in rows:
@@ -153,6 +162,7 @@ def observations_bulk_load(
                 continue
             if (r.target_id, r.unit_id, r.period_end) in existing:
                 continue
+            touched.add((r.target_id, r.unit_id))
             batch.append(
                 Observation(
                     target_id=r.target_id,
@@ -172,6 +182,7 @@ def observations_bulk_load(
         if batch:
             Observation.objects.bulk_create(batch)
             count += len(batch)
+        packs.refresh(touched)  # bulk_create sends no signals: rewrite the touched series' packs here
         audit_record(
             actor=actor, action="progress.observations_bulk_load", detail={"rows": count, "label": label}
         )
@@ -199,18 +210,33 @@ def target_share_set(
 
 
 @dataclass(frozen=True)
+class RepackResult:
+    packs: int
+    observations: int
+    seconds: float
+
+
+@transaction.atomic
+def series_repack(*, actor: Any) -> RepackResult:
+    """Rewrite every series pack from the Observation rows (after a raw load, or to repair; ADR 0011)."""
+    started = time.perf_counter()
+    written = packs.rebuild()
+    observations = SeriesPack.objects.aggregate(n=Sum("count"))["n"] or 0
+    seconds = time.perf_counter() - started
+    audit_record(
+        actor=actor,
+        action="progress.series_repack",
+        detail={"packs": written, "observations": observations, "seconds": round(seconds, 3)},
+    )
+    return RepackResult(written, observations, seconds)
+
+
+@dataclass(frozen=True)
 class RecomputeResult:
     as_of: date
     exact_rows: int
     batch_rows: int
     seconds: float
-
-
-def _default_workers() -> int:
-    # SQLite: parallel readers measured no faster (and slower on a busy machine); PostgreSQL gains from two.
-    if connection.vendor != "postgresql":
-        return 1
-    return max(1, min(2, os.cpu_count() or 1))
 
 
 def _insert_rows(rows: Iterable[recompute.Row], cols: Sequence[str]) -> int:
@@ -259,20 +285,17 @@ def progress_recompute(
     actor: Any,
     as_of: date,
     exact_max_depth: int = 1,
-    workers: int | None = None,
     target_ids: Sequence[int] | None = None,
 ) -> RecomputeResult:
     """Judge every target (city) and every unit's share (districts exactly, units below in batch) as of a date.
 
     Replaces the TargetStatus rows of `as_of` in one transaction and records one audit event. Units at depth
     ≤ `exact_max_depth` (0 city, 1 districts and zones) go through the per-series engine with sentences and
-    forecasts; deeper units through the numpy batch path (see recompute.py). `workers` > 1 runs the batch
-    path's index seeks on that many connections at once (default: the CPU count, up to 4, for a file or
-    server database).
+    forecasts; deeper units through the numpy batch path, which reads the series' packs (see recompute.py
+    and packs.py).
     """
     started = time.perf_counter()
     exact_max_depth = max(exact_max_depth, 0)
-    workers = _default_workers() if workers is None else workers
     targets_qs = Target.objects.select_related("task").order_by("id")
     if target_ids is not None:
         targets_qs = targets_qs.filter(id__in=list(target_ids))
@@ -291,11 +314,7 @@ def progress_recompute(
     stamp = str(connection.ops.adapt_datetimefield_value(computed_at))
     exact = recompute.exact_rows(targets, policies, exact_units, shares, as_of=as_of, computed_at=computed_at)
     # The batch path reads before the write transaction opens (SQLite's writer lock would serialise it).
-    batch = list(
-        recompute.batch_rows(
-            targets, policies, bulk_ids, shares, as_of=as_of, computed_at=stamp, workers=workers
-        )
-    )
+    batch = list(recompute.batch_rows(targets, policies, bulk_ids, shares, as_of=as_of, computed_at=stamp))
     read_s = time.perf_counter() - started
     with transaction.atomic():
         stale = TargetStatus.objects.filter(as_of=as_of)

@@ -4,6 +4,7 @@
         --target-year 2030 --target 130 --higher-is-better
     minsheng progress --as-of 2024-12-31 --format json      (or --format table; --unit 420102 for a district)
     minsheng progress recompute --as-of 2024-12-31          (refresh the cached TargetStatus rows)
+    minsheng progress repack [--check]                      (rewrite / check the series packs, ADR 0011)
     minsheng progress briefing --as-of 2025-12-31 --out 通报.docx [--pdf]   (the quarterly 通报)
 """
 
@@ -20,11 +21,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from minsheng.org.models import Unit, UnitKind
+from minsheng.progress import packs
 from minsheng.progress.briefing import ConversionError, OfficeUnavailableError
 from minsheng.progress.briefing_service import BriefingUnavailableError, briefing_file
 from minsheng.progress.domain.cli import build_evaluate_parser, run_evaluate
 from minsheng.progress.selectors import report_rows
-from minsheng.progress.services import progress_recompute
+from minsheng.progress.services import progress_recompute, series_repack
 
 
 def _date(text: str) -> date:
@@ -51,7 +53,8 @@ class Command(BaseCommand):
         recompute.add_argument(
             "--exact-depth", type=int, default=1, help="units at this depth or above get sentences"
         )
-        recompute.add_argument("--workers", type=int, default=None)
+        repack = sub.add_parser("repack", help="rewrite every series pack from the observations (ADR 0011)")
+        repack.add_argument("--check", action="store_true", help="only list series whose pack differs")
         brief = sub.add_parser("briefing", help="write the quarterly 通报 (.docx, optionally also PDF)")
         brief.add_argument("--as-of", dest="briefing_as_of", required=True)
         brief.add_argument("--out", required=True, help="the .docx to write")
@@ -69,12 +72,14 @@ class Command(BaseCommand):
                 actor=None,
                 as_of=_date(options["recompute_as_of"]),
                 exact_max_depth=options["exact_depth"],
-                workers=options["workers"],
             )
             self.stdout.write(
                 f"已重算 {result.as_of}：{result.exact_rows} 条（市、区）+ {result.batch_rows} 条（街道、社区），"
                 f"用时 {result.seconds:.2f} 秒 · recomputed"
             )
+            return
+        if action == "repack":
+            self._repack(check=options["check"])
             return
         if action == "briefing":
             self._briefing(options)
@@ -90,6 +95,23 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         self._table(rows)
+
+    def _repack(self, *, check: bool) -> None:
+        if check:
+            differing = packs.differences()
+            for target_id, unit_id in differing[:50]:
+                self.stdout.write(f"目标 {target_id} 单位 {unit_id}：压缩副本与数据不一致 · pack differs")
+            if differing:
+                raise CommandError(
+                    f"{len(differing)} 个序列的压缩副本与数据不一致，请运行 repack · packs differ"
+                )
+            self.stdout.write("全部序列压缩副本与数据一致 · every pack matches its observations")
+            return
+        result = series_repack(actor=None)
+        self.stdout.write(
+            f"已重写 {result.packs} 个序列压缩副本（{result.observations} 条数据），用时 {result.seconds:.2f} 秒"
+            " · repacked"
+        )
 
     def _briefing(self, options: dict[str, Any]) -> None:
         as_of = _date(options["briefing_as_of"])
