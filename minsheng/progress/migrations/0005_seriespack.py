@@ -5,27 +5,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
-        ('policy', '0001_initial'),
-        ('progress', '0004_status_without_db_constraints'),
+        ("org", "0001_initial"),
+        ("policy", "0001_initial"),
+        ("progress", "0004_status_without_db_constraints"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SeriesPack',
+            name="SeriesPack",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField()),
-                ('data', models.BinaryField()),
-                ('target', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='policy.target')),
-                ('unit', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("count", models.PositiveIntegerField()),
+                ("data", models.BinaryField()),
+                (
+                    "target",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="policy.target",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '序列压缩副本',
-                'verbose_name_plural': '序列压缩副本',
-                'constraints': [models.UniqueConstraint(fields=('target', 'unit'), name='progress_pack_one_per_series')],
+                "verbose_name": "序列压缩副本",
+                "verbose_name_plural": "序列压缩副本",
+                "constraints": [
+                    models.UniqueConstraint(fields=("target", "unit"), name="progress_pack_one_per_series")
+                ],
             },
         ),
     ]
