@@ -18,8 +18,16 @@ from minsheng.audit.services import audit_record
 from minsheng.org.models import Unit, UnitKind
 from minsheng.policy.models import Policy, Target
 
-from . import recompute
-from .models import AccumulationKind, Observation, ProgressStamp, SourceKind, TargetShare, TargetStatus
+from . import recompute, statusblocks
+from .models import (
+    AccumulationKind,
+    Observation,
+    ProgressStamp,
+    SourceKind,
+    StatusBlock,
+    TargetShare,
+    TargetStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +262,10 @@ def _adapted(rows: Iterable[recompute.Row], stamp: str) -> Iterator[recompute.Ro
         )
 
 
+# A block is ~250 KB in a Wuhan-sized city: a few per statement keeps each INSERT a few megabytes.
+BLOCKS_PER_INSERT = 8
+
+
 def progress_recompute(
     *,
     actor: Any,
@@ -264,11 +276,12 @@ def progress_recompute(
 ) -> RecomputeResult:
     """Judge every target (city) and every unit's share (districts exactly, units below in batch) as of a date.
 
-    Replaces the TargetStatus rows of `as_of` in one transaction and records one audit event. Units at depth
-    ≤ `exact_max_depth` (0 city, 1 districts and zones) go through the per-series engine with sentences and
-    forecasts; deeper units through the numpy batch path (see recompute.py). `workers` > 1 runs the batch
-    path's index seeks on that many connections at once (default: the CPU count, up to 4, for a file or
-    server database).
+    Replaces the statuses of `as_of` (of `target_ids` only, when given) in one transaction and records one
+    audit event. Units at depth ≤ `exact_max_depth` (0 city, 1 districts and zones) go through the per-series
+    engine with sentences and forecasts and are stored as TargetStatus rows; deeper units go through the numpy
+    batch path (see recompute.py) and are stored as one StatusBlock per target (read back by `statusstore`).
+    `workers` > 1 runs the batch path's index seeks on that many connections at once (default: the CPU count,
+    up to 4, for a file or server database).
     """
     started = time.perf_counter()
     exact_max_depth = max(exact_max_depth, 0)
@@ -291,20 +304,21 @@ def progress_recompute(
     stamp = str(connection.ops.adapt_datetimefield_value(computed_at))
     exact = recompute.exact_rows(targets, policies, exact_units, shares, as_of=as_of, computed_at=computed_at)
     # The batch path reads before the write transaction opens (SQLite's writer lock would serialise it).
-    batch = list(
-        recompute.batch_rows(
-            targets, policies, bulk_ids, shares, as_of=as_of, computed_at=stamp, workers=workers
-        )
-    )
+    batch = recompute.batch_columns(targets, policies, bulk_ids, shares, as_of=as_of, workers=workers)
+    blocks = statusblocks.blocks_from(batch, as_of=as_of, computed_at=computed_at)
     read_s = time.perf_counter() - started
     with transaction.atomic():
-        stale = TargetStatus.objects.filter(as_of=as_of)
+        stale_rows = TargetStatus.objects.filter(as_of=as_of)
+        stale_blocks = StatusBlock.objects.filter(as_of=as_of)
         if target_ids is not None:
-            stale = stale.filter(target_id__in=[t.id for t in targets])
-        stale.delete()  # nothing points at a status row, so this is one DELETE
+            stale_rows = stale_rows.filter(target_id__in=[t.id for t in targets])
+            stale_blocks = stale_blocks.filter(target_id__in=[t.id for t in targets])
+        stale_rows.delete()  # nothing points at a status row or block, so each is one DELETE
+        stale_blocks.delete()
         deleted_s = time.perf_counter() - started
         n_exact = _insert_rows(_adapted(exact, stamp), recompute.COLUMNS)
-        n_batch = _insert_rows(batch, recompute.BATCH_COLUMNS)
+        StatusBlock.objects.bulk_create(blocks, batch_size=BLOCKS_PER_INSERT)
+        n_batch = len(batch)
         log.debug(
             "recompute: read %.3fs, delete %.3fs, insert %.3fs",
             read_s,
