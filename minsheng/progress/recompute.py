@@ -278,12 +278,19 @@ def exact_rows(
     *,
     as_of: date,
     computed_at: datetime,
+    areas: Sequence[UnitInfo] | None = None,
 ) -> list[Row]:
-    """Rows for the city (every target) and the given districts (where they have data or a share)."""
+    """Rows for the city (every target) and the given districts (where they have data or a share).
+
+    `areas`: the districts a one-per-unit target counts at city level (default: those among `units`). Pass them
+    when the districts themselves are judged in batch (exact_max_depth 0), or the city would count none.
+    """
     city = next((u for u in units if u.depth == 0), None)
     if city is None:
         return []
-    data = load_series([t.id for t in targets], [u.id for u in units], as_of)
+    areas = units if areas is None else areas
+    loaded = {u.id for u in units} | {u.id for u in areas}
+    data = load_series([t.id for t in targets], sorted(loaded), as_of)
     by_code = {u.id: u for u in units}
     # The units with data or a share, per target (shares cover every community: group them once, not per target).
     wanted_by_target: dict[int, set[int]] = defaultdict(set)
@@ -298,7 +305,7 @@ def exact_rows(
             # Keyed by name: the sentence lists the units still missing ("未达标：江岸区、…").
             per_unit_data = {
                 u.name: (data[(target.id, u.id)].observations if (target.id, u.id) in data else [])
-                for u in applicable_units(target, units)
+                for u in applicable_units(target, areas)
             }
         series = data.get((target.id, city.id))
         a, spec = evaluate_series(

@@ -302,7 +302,10 @@ def progress_recompute(
     shares = {(t, u): v for t, u, v in TargetShare.objects.values_list("target_id", "unit_id", "value")}
     computed_at = timezone.now()
     stamp = str(connection.ops.adapt_datetimefield_value(computed_at))
-    exact = recompute.exact_rows(targets, policies, exact_units, shares, as_of=as_of, computed_at=computed_at)
+    areas = [u for u in infos if u.depth == 1]  # counted by the city's one-per-unit targets, however judged
+    exact = recompute.exact_rows(
+        targets, policies, exact_units, shares, as_of=as_of, computed_at=computed_at, areas=areas
+    )
     # The batch path reads before the write transaction opens (SQLite's writer lock would serialise it).
     batch = recompute.batch_columns(targets, policies, bulk_ids, shares, as_of=as_of, workers=workers)
     blocks = statusblocks.blocks_from(batch, as_of=as_of, computed_at=computed_at)
