@@ -12,8 +12,8 @@ import pytest
 from minsheng.audit.models import AuditEvent
 from minsheng.org.models import Unit
 from minsheng.policy.models import Target
-from minsheng.progress.domain import Accumulation, Observation, Status, TargetKind, evaluate
 from minsheng.progress import statusstore
+from minsheng.progress.domain import Accumulation, Observation, Status, TargetKind, evaluate
 from minsheng.progress.models import AccumulationKind, SourceKind, TargetStatus
 from minsheng.progress.models import Observation as ObservationRow
 from minsheng.progress.services import ObservationInput, observations_bulk_load, progress_recompute
