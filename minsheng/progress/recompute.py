@@ -392,6 +392,10 @@ class BatchRows:
 
 def _codes(strings: Sequence[str], names: dict[str, int]) -> NDArray[np.int16]:
     """Each string's index in `names` (new strings appended): a handful of method names over 231,000 rows."""
+    if not strings:
+        return np.zeros(0, dtype=np.int16)
+    if strings.count(strings[0]) == len(strings):  # most rules name one method and no flag: no loop in Python
+        return np.full(len(strings), names.setdefault(strings[0], len(names)), dtype=np.int16)
     for s in dict.fromkeys(strings):
         names.setdefault(s, len(names))
     return np.array(list(map(names.__getitem__, strings)), dtype=np.int16)
