@@ -306,7 +306,11 @@ def report_rows(*, as_of: date, unit: Unit | None = None) -> list[dict[str, Any]
         (t, u): v
         for t, u, v in TargetShare.objects.filter(unit_id=want).values_list("target_id", "unit_id", "value")
     }
-    rows = recompute.exact_rows(targets, policies, infos, shares, as_of=as_of, computed_at=timezone.now())
+    # The city's one-per-unit targets count the districts, whichever unit the report is for.
+    areas = recompute.unit_infos(Unit.objects.filter(parent=city, kind=UnitKind.DISTRICT))
+    rows = recompute.exact_rows(
+        targets, policies, infos, shares, as_of=as_of, computed_at=timezone.now(), areas=areas
+    )
     by_target = {r[0]: dict(zip(recompute.COLUMNS, r, strict=True)) for r in rows if r[1] == want}
     out = []
     for t in targets:
