@@ -208,10 +208,13 @@ def lagging(user: Any, *, as_of: str = "") -> tuple[Unit, date | None, list[Lag]
     if chosen is None:
         return unit, None, []
     units = [unit, *visible_children(user, unit)]
-    current = _behind(units, chosen)
+    current = statusstore.in_states(chosen, units, [str(s) for s in BAD])
     keys = {(s.target_id, s.unit_id) for s in current}
     runs: dict[tuple[int, int], list[tuple[date, str]]] = defaultdict(list)
-    for t, u, on, st in _status_history(units, {k[0] for k in keys}, chosen):
+    history = statusstore.states_up_to(
+        chosen, unit_ids=[u.id for u in units], target_ids={k[0] for k in keys}
+    )
+    for t, u, on, st in history:
         if (t, u) in keys:
             runs[(t, u)].append((on, st))
     bad = {str(s) for s in BAD}
@@ -228,40 +231,6 @@ def lagging(user: Any, *, as_of: str = "") -> tuple[Unit, date | None, list[Lag]
         key=lambda lag: (lag.status.unit.depth, lag.status.status_code, lag.since, lag.status.target.code)
     )
     return unit, chosen, out
-
-
-def _behind(units: list[Unit], on: date) -> list[TargetStatus]:
-    """The units' statuses that are behind on a date, with target (task, system, lead unit) and unit loaded."""
-    ids = [u.id for u in units]
-    bad = [str(s) for s in BAD]
-    rows = list(
-        TargetStatus.objects.filter(unit_id__in=ids, as_of=on, status__in=bad)
-        .select_related("target__task__system", "target__lead_unit", "unit")
-        .order_by("unit__depth", "-status_code", "target__code")
-    )
-    packed = [s for s in statusstore.from_blocks(unit_ids=ids, as_of=on) if s.status in bad]
-    if packed:
-        targets = Target.objects.select_related("task__system", "lead_unit").in_bulk(
-            {s.target_id for s in packed}
-        )
-        by_id = {u.id: u for u in units}
-        for s in packed:
-            s.target, s.unit = targets[s.target_id], by_id[s.unit_id]
-        packed.sort(key=lambda s: (s.unit.depth, -s.status_code, s.target.code))
-    return rows + packed
-
-
-def _status_history(units: list[Unit], target_ids: set[int], up_to: date) -> list[tuple[int, int, date, str]]:
-    """(target, unit, date, status) of the units' statuses of these targets on every date up to `up_to`."""
-    if not target_ids:
-        return []
-    ids = [u.id for u in units]
-    rows = TargetStatus.objects.filter(unit_id__in=ids, as_of__lte=up_to, target_id__in=target_ids)
-    packed = statusstore.from_blocks(unit_ids=ids, target_ids=target_ids, up_to=up_to)
-    return [
-        *rows.values_list("target_id", "unit_id", "as_of", "status"),
-        *((s.target_id, s.unit_id, s.as_of, s.status) for s in packed),
-    ]
 
 
 def map_rows(
