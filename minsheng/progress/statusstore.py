@@ -84,7 +84,7 @@ def _unit_statuses(unit_id: int, blocks: QuerySet[StatusBlock]) -> list[TargetSt
     )
     out: list[TargetStatus] = []
     for target_id, as_of, methods, flags, computed_at, record in rows:
-        # The database hands the slice back as bytes (SQLite) or a memoryview (PostgreSQL).
+        # The driver hands the slice back as bytes or a memoryview; both are buffers.
         rec = np.frombuffer(cast("bytes", record), dtype=statusblocks.RECORD)
         out += statusblocks.statuses(
             rec, target_id=target_id, as_of=as_of, methods=methods, flags=flags, computed_at=computed_at
