@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AssessmentScheme, Observation, SatisfactionScore, TargetShare, TargetStatus
+from .models import (
+    AssessmentScheme,
+    Observation,
+    SatisfactionScore,
+    StatusBlock,
+    TargetShare,
+    TargetStatus,
+)
 
 
 @admin.register(Observation)
@@ -27,6 +34,24 @@ class TargetStatusAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_select_related = ("target", "unit")
 
     def has_add_permission(self, request: HttpRequest) -> bool:  # computed rows only
+        return False
+
+
+@admin.register(StatusBlock)
+class StatusBlockAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: the packed columns are for `statusstore`; a street's or community's statuses show on the
+    leadership view's unit page (TargetStatus above lists only the city's and districts' rows)."""
+
+    list_display = ("target", "as_of", "count", "computed_at")
+    list_filter = ("as_of",)
+    raw_id_fields = ("target",)
+    list_select_related = ("target",)
+    exclude = ("data", "unit_keys")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:  # computed rows only
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

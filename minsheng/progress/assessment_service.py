@@ -2,8 +2,9 @@
 
 Where each fact comes from (docs/domain/assessment.md § 8):
 
-- achievement: a district's or zone's own `TargetStatus` rows at the year end (31 December); a city department
-  is judged on the city-level rows of the targets it leads (`Target.lead_unit`, else the task's lead unit);
+- achievement: a district's or zone's own statuses at the year end (31 December; rows or blocks, through
+  `statusstore`); a city department is judged on the city-level statuses of the targets it leads
+  (`Target.lead_unit`, else the task's lead unit);
 - reporting: every report slot (ledger item × reporting unit × period) whose due date falls in the year and
   has passed — slots come from the published ledgers (their periods and due rules) and from any `Submission`
   row due in the year; a slot is on time when its first submission's `submitted_at` (local time) falls on or
@@ -40,13 +41,14 @@ from minsheng.reporting.domain.periods import periods_of_year
 from minsheng.reporting.models import ApprovalStep, GoalShare, LedgerItem, Submission
 from minsheng.reporting.selectors import due_rule_for, due_rules_of
 
+from . import statusstore
 from .briefing import write_assessment_xlsx
 from .domain import Status
 from .domain.assessment import AssessmentResults, assess
 from .domain.assessment import AssessmentScheme as DomainScheme
 from .domain.scorecard import Metric, RankingRow, Scorecard, rankings, scorecards
 from .domain.unitfacts import TargetFact, UnitFacts
-from .models import AssessmentScheme, SatisfactionScore, TargetStatus
+from .models import AssessmentScheme, SatisfactionScore
 from .selectors import city_unit
 
 SCHEME_ROLES = frozenset({Role.OFFICE})
@@ -97,12 +99,11 @@ def _target_facts(year: int, units: list[Unit]) -> dict[int, list[TargetFact]]:
     }
     departments = {u.id for u in units if u.kind == UnitKind.DEPARTMENT}
     areas = [u.id for u in units if u.id not in departments]
-    rows = TargetStatus.objects.filter(
-        as_of=as_of, unit_id__in=[*areas, city.id], target_id__in=list(targets)
-    ).values_list("target_id", "unit_id", "status", "score")
-    for target_id, unit_id, status, score in rows.order_by("target_id"):
-        target = targets[target_id]
-        fact = TargetFact(code=target.code, status=Status(status), score=_score(score))
+    found = statusstore.at(as_of, unit_ids=[*areas, city.id], target_ids=list(targets))
+    for s in sorted(found, key=lambda s: (s.target_id, s.unit_id)):
+        target = targets[s.target_id]
+        fact = TargetFact(code=target.code, status=Status(s.status), score=_score(s.score))
+        unit_id = s.unit_id
         if unit_id == city.id:
             lead = target.lead_unit_id or target.task.lead_unit_id
             if lead in departments:

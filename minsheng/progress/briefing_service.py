@@ -1,4 +1,4 @@
-"""The quarterly 通报 from the database: `TargetStatus` rows (city and districts) → `BriefingData`.
+"""The quarterly 通报 from the database: the statuses of the city and districts (`statusstore`) → `BriefingData`.
 
 The document itself is built by `briefing/` (no Django); this module only reads and phrases. Everything the
 通报 says is generated from the cached statuses of one date, so the counts in it are exactly the counts on the
@@ -21,6 +21,7 @@ from minsheng.org.models import Unit, UnitKind
 from minsheng.policy.models import Target
 from minsheng.policy.selectors import default_policy
 
+from . import statusstore
 from .briefing import (
     STATUS_ORDER,
     BriefingData,
@@ -171,8 +172,7 @@ def briefing_data_for(
         .order_by("task__system__code", "task__number", "code")
     )
     statuses = {
-        s.target_id: s
-        for s in TargetStatus.objects.filter(unit=city, as_of=as_of, target__in=[t.id for t in targets])
+        s.target_id: s for s in statusstore.at(as_of, unit_ids=[city.id], target_ids=[t.id for t in targets])
     }
     if not statuses:
         raise BriefingUnavailableError(f"{as_of} 没有计算过的进展状态")
@@ -228,10 +228,8 @@ def briefing_data_for(
         )
     )
     area_counts: dict[int, dict[Status, int]] = {u.id: defaultdict(int) for u in areas}
-    for unit_id, status_value in TargetStatus.objects.filter(
-        unit_id__in=list(area_counts), as_of=as_of, target__in=[t.id for t in targets]
-    ).values_list("unit_id", "status"):
-        area_counts[unit_id][Status(status_value)] += 1
+    for s in statusstore.at(as_of, unit_ids=list(area_counts), target_ids=[t.id for t in targets]):
+        area_counts[s.unit_id][Status(s.status)] += 1
     praised, lagging = _named_units([_AreaRecord(u, dict(area_counts[u.id])) for u in areas])
 
     synthetic = Observation.objects.filter(

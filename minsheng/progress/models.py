@@ -1,5 +1,6 @@
 """The facts the engine judges (Observation), the targets split to units (TargetShare), the cached verdicts
-(TargetStatus). See docs/adr/0005-observation-fact-table.md."""
+(TargetStatus rows for the city and districts, StatusBlock for the units below). See
+docs/adr/0005-observation-fact-table.md and 0011-packed-series-and-status-blocks.md."""
 
 from __future__ import annotations
 
@@ -135,9 +136,10 @@ class TargetShare(models.Model):
 class TargetStatus(models.Model):
     """The engine's verdict on a target (or a unit's share of it) as of a date, kept as history.
 
-    Rows for the city and the districts come from the per-series engine (with sentence and forecast);
-    rows below district level come from the numpy batch path (`exact` False: numbers without a sentence,
-    which the unit page produces on demand).
+    Rows for the city and the districts come from the per-series engine (with sentence and forecast). The
+    numpy batch path's verdicts below district level are stored as StatusBlocks, and `statusstore` hands them
+    to readers as unsaved instances of this model (`exact` False: numbers without a sentence, which the unit
+    page produces on demand).
     """
 
     # No database-level foreign keys: these rows are a derived cache rewritten 231,000 at a time by recompute,
@@ -191,6 +193,42 @@ class TargetStatus(models.Model):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+
+class StatusBlock(models.Model):
+    """Every batch (below-exact) status of one target as of a date, packed as columns (ADR 0011).
+
+    The batch recompute judges 231,000 (target, unit) series; writing and reading them back as TargetStatus
+    rows was a third of a recompute. A block holds them in 70 rows instead: `data` is a little-endian record
+    array (`statusblocks.RECORD`: unit id, status code, the numbers, the data date as a day ordinal, indexes
+    into `methods` and `flags`), one record per unit in ascending unit id; `unit_keys` marks each unit at the
+    same position with a 4-byte key that a byte search in SQL can only find at a record boundary
+    (`statusblocks.unit_key`), so a screen reads one unit's record without loading the block. Readers go through
+    `statusstore`, which returns unsaved TargetStatus instances; for one (target, date) a unit is either in
+    TargetStatus (the exact path) or in the block, never both.
+    """
+
+    # No database foreign key, like TargetStatus: a derived cache rewritten whole by each recompute.
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    as_of = models.DateField(_("评估日期"))
+    count = models.PositiveIntegerField()
+    data = models.BinaryField()
+    unit_keys = models.BinaryField()
+    methods = models.JSONField(default=list)
+    flags = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("目标状态压缩块")
+        verbose_name_plural = _("目标状态压缩块")
+        constraints = [
+            models.UniqueConstraint(fields=("target", "as_of"), name="progress_block_one_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.as_of} ({self.count})"
 
 
 class ProgressStamp(models.Model):

@@ -1,4 +1,4 @@
-"""Compute every TargetStatus row for an as-of date (no writes; services.progress_recompute persists them).
+"""Compute every status for an as-of date (no writes; services.progress_recompute persists them).
 
 Two paths, one set of rules:
 
@@ -7,8 +7,9 @@ Two paths, one set of rules:
   also writes the sentence an official reads and the forecast.
 - batch: every unit below (streets, communities — 3,300 of them in Wuhan). Each series is reduced, from its
   pack (`packs.py`: every series as arrays, read at once), to the few numbers its rule needs (latest value,
-  base value, running total, year-end values), then judged in numpy by `trend_batch`, `pace_batch` and the batch twins of the other rules.
-  These rows carry the numbers without a sentence; the unit page asks the engine for the sentence on demand.
+  base value, running total, year-end values), then judged in numpy by `trend_batch`, `pace_batch` and the
+  batch twins of the other rules. These statuses carry the numbers without a sentence (the unit page asks the
+  engine for it on demand) and come out as columns (`BatchColumns`), stored as one StatusBlock per target.
   Forecasts are made for exact rows only (a forecast needs the whole series).
 """
 
@@ -34,7 +35,6 @@ from minsheng.policy.models import Policy, Target
 
 from . import packs
 from .domain import (
-    STATUS_BY_CODE,
     Accumulation,
     Assessment,
     Comparator,
@@ -278,12 +278,19 @@ def exact_rows(
     *,
     as_of: date,
     computed_at: datetime,
+    areas: Sequence[UnitInfo] | None = None,
 ) -> list[Row]:
-    """Rows for the city (every target) and the given districts (where they have data or a share)."""
+    """Rows for the city (every target) and the given districts (where they have data or a share).
+
+    `areas`: the districts a one-per-unit target counts at city level (default: those among `units`). Pass them
+    when the districts themselves are judged in batch (exact_max_depth 0), or the city would count none.
+    """
     city = next((u for u in units if u.depth == 0), None)
     if city is None:
         return []
-    data = load_series([t.id for t in targets], [u.id for u in units], as_of)
+    areas = units if areas is None else areas
+    loaded = {u.id for u in units} | {u.id for u in areas}
+    data = load_series([t.id for t in targets], sorted(loaded), as_of)
     by_code = {u.id: u for u in units}
     # The units with data or a share, per target (shares cover every community: group them once, not per target).
     wanted_by_target: dict[int, set[int]] = defaultdict(set)
@@ -298,7 +305,7 @@ def exact_rows(
             # Keyed by name: the sentence lists the units still missing ("未达标：江岸区、…").
             per_unit_data = {
                 u.name: (data[(target.id, u.id)].observations if (target.id, u.id) in data else [])
-                for u in applicable_units(target, units)
+                for u in applicable_units(target, areas)
             }
         series = data.get((target.id, city.id))
         a, spec = evaluate_series(
@@ -382,33 +389,70 @@ class BatchRows:
     methods: list[str]
     flags: list[str]
 
-    def rows(self, as_of: str, computed_at: str) -> Iterator[Row]:
-        """Rows for BATCH_COLUMNS, dates already as ISO text (the database adapts nothing per row)."""
-        n = len(self.target_ids)
-        cols: list[list[Any]] = [
-            [None if v != v else v for v in a.tolist()]
-            for a in (self.score, self.ratio, self.latest_value, self.running_total, self.expected,
-                      self.share_met, self.target_value)
-        ]  # fmt: skip
-        iso = {
-            d: date.fromordinal(int(d)).isoformat()
-            for d in set(self.latest_day[~np.isnan(self.latest_day)].tolist())
-        }
-        days = [iso.get(d) for d in self.latest_day.tolist()]
-        names = [str(s) for s in STATUS_BY_CODE]
-        codes = self.status.tolist()
-        yield from zip(
-            self.target_ids.tolist(), self.unit_ids.tolist(), [as_of] * n, [names[c] for c in codes], codes,
-            cols[0], cols[1], cols[2], days, cols[3], cols[4], cols[5], cols[6], self.methods, self.flags,
-            [False] * n, [computed_at] * n, strict=True,
+
+def _codes(strings: Sequence[str], names: dict[str, int]) -> NDArray[np.int16]:
+    """Each string's index in `names` (new strings appended): a handful of method names over 231,000 rows."""
+    if not strings:
+        return np.zeros(0, dtype=np.int16)
+    if strings.count(strings[0]) == len(strings):  # most rules name one method and no flag: no loop in Python
+        return np.full(len(strings), names.setdefault(strings[0], len(names)), dtype=np.int16)
+    for s in dict.fromkeys(strings):
+        names.setdefault(s, len(names))
+    return np.array(list(map(names.__getitem__, strings)), dtype=np.int16)
+
+
+@dataclass
+class BatchColumns:
+    """Every batch status of one recompute as aligned columns, sorted by target, then unit ascending.
+
+    What `services.progress_recompute` stores as one StatusBlock per target (`statusblocks.blocks_from`):
+    no Python tuple per row is ever built. Methods and flags are indexes into `method_names`/`flag_names`.
+    """
+
+    target_ids: NDArray[np.int64]
+    unit_ids: NDArray[np.int64]
+    status: NDArray[np.int8]
+    score: FloatArray
+    ratio: FloatArray
+    latest_value: FloatArray
+    latest_day: FloatArray
+    running_total: FloatArray
+    expected: FloatArray
+    share_met: FloatArray
+    target_value: FloatArray
+    method: NDArray[np.int16]
+    flags: NDArray[np.int16]
+    method_names: list[str]
+    flag_names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.target_ids)
+
+    @classmethod
+    def concat(cls, parts: Sequence[BatchRows]) -> BatchColumns:
+        """The rules' parts as one set of columns, in (target, unit) order."""
+        methods: dict[str, int] = {}
+        flags: dict[str, int] = {}
+        method = np.concatenate([np.zeros(0, np.int16), *(_codes(p.methods, methods) for p in parts)])
+        flag = np.concatenate([np.zeros(0, np.int16), *(_codes(p.flags, flags) for p in parts)])
+
+        def cat(name: str, dtype: Any) -> NDArray[Any]:
+            return np.concatenate([np.zeros(0, dtype), *(getattr(p, name) for p in parts)]).astype(dtype)
+
+        t, u = cat("target_ids", np.int64), cat("unit_ids", np.int64)
+        order = np.lexsort((u, t))
+
+        def col(name: str) -> FloatArray:
+            out: FloatArray = cat(name, np.float64)[order]
+            return out
+
+        return cls(
+            target_ids=t[order], unit_ids=u[order], status=cat("status", np.int8)[order], score=col("score"),
+            ratio=col("ratio"), latest_value=col("latest_value"), latest_day=col("latest_day"),
+            running_total=col("running_total"), expected=col("expected"), share_met=col("share_met"),
+            target_value=col("target_value"), method=method[order], flags=flag[order],
+            method_names=list(methods), flag_names=list(flags),
         )  # fmt: skip
-
-
-# The batch rows' columns; the others (sentences, forecasts, source) take their database defaults.
-BATCH_COLUMNS = (
-    "target_id", "unit_id", "as_of", "status", "status_code", "score", "ratio", "latest_value", "latest_on",
-    "running_total", "expected_value", "share_met", "target_value", "method", "flags", "exact", "computed_at",
-)  # fmt: skip
 
 
 @dataclass
@@ -890,22 +934,21 @@ class _BatchAccumulator:
         )  # fmt: skip
 
 
-def batch_rows(
+def batch_columns(
     targets: Sequence[Target],
     policies: Mapping[int, Policy],
     unit_ids: Sequence[int],
     shares: Mapping[tuple[int, int], float],
     *,
     as_of: date,
-    computed_at: str,
     store: packs.PackStore | None = None,
-) -> Iterator[Row]:
-    """Rows for every (target, unit) series below the exact units that has data up to `as_of`.
+) -> BatchColumns:
+    """The statuses of every (target, unit) series below the exact units that has data up to `as_of`.
 
     The series are read from their packs (`store`, loaded here for these targets when not given).
     """
     if not unit_ids or not targets:
-        return
+        return BatchColumns.concat([])
     if store is None:
         store = packs.PackStore.load([t.id for t in targets])
     ps = pair_specs(targets, policies, unit_ids, shares)
@@ -918,11 +961,12 @@ def batch_rows(
         TargetKind.ANNUAL_CHANGE: batch_annual_change,
         "per_unit": batch_per_unit,
     }
+    parts = []
     for name, idx in _groups(ps.rule).items():
         started = time.perf_counter()
-        part = handlers[name](ps.take(idx), as_of, store)
+        parts.append(handlers[name](ps.take(idx), as_of, store))
         log.debug("batch %s: %d series in %.3fs", name, len(idx), time.perf_counter() - started)
-        yield from part.rows(as_of.isoformat(), computed_at)
+    return BatchColumns.concat(parts)
 
 
 def unit_infos(units: Iterable[Unit]) -> list[UnitInfo]:

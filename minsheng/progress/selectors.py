@@ -1,8 +1,8 @@
 """Scoped reads for the leadership view and the CLI. Every unit-bearing query passes `unit_scope(user)`.
 
 Query counts do not grow with rows: each function issues a fixed number of queries (tests assert it), and
-the status queries always name the units they want (`unit_id IN …`), so a city of 3,300 communities costs
-the same as the demo.
+the status reads always name the units they want, so a city of 3,300 communities costs the same as the demo.
+Statuses are read through `statusstore`, which answers from TargetStatus rows and StatusBlocks alike.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from minsheng.org.models import Unit, UnitKind
 from minsheng.policy.models import Policy, PolicySystem, Target
 from minsheng.policy.selectors import default_policy, get_target_for_user_or_404, targets_visible_to
 
-from . import recompute
+from . import recompute, statusstore
 from .domain import Status
 from .models import Observation, TargetShare, TargetStatus
 
@@ -54,10 +54,8 @@ def focus_unit(user: Any) -> Unit:
 
 
 def as_of_dates(unit: Unit) -> list[date]:
-    """The dates statuses have been computed for (newest first), read from the unit's own rows."""
-    return list(
-        TargetStatus.objects.filter(unit=unit).order_by("-as_of").values_list("as_of", flat=True).distinct()
-    )
+    """The dates statuses have been computed for (newest first), read from the unit's own statuses."""
+    return statusstore.dates(unit)
 
 
 def pick_as_of(unit: Unit, requested: str) -> tuple[date | None, list[date]]:
@@ -113,7 +111,7 @@ def _targets(user: Any, policy: Policy, system: str = "") -> QuerySet[Target]:
 
 
 def overview(user: Any, *, as_of: str = "", system: str = "") -> Overview | None:
-    """Every target by system and task with the focus unit's status (4 queries whatever the size)."""
+    """Every target by system and task with the focus unit's status (4–5 queries whatever the size)."""
     policy = default_policy()
     if policy is None:
         return None
@@ -124,7 +122,7 @@ def overview(user: Any, *, as_of: str = "", system: str = "") -> Overview | None
     if chosen is not None:
         statuses = {
             s.target_id: s
-            for s in TargetStatus.objects.filter(unit=unit, as_of=chosen, target__in=[t.id for t in targets])
+            for s in statusstore.at(chosen, unit_ids=[unit.id], target_ids=[t.id for t in targets])
         }
     systems: dict[str, SystemBlock] = {}
     tasks: dict[str, TaskBlock] = {}
@@ -172,15 +170,14 @@ def unit_statuses(target: Target, units: list[Unit], as_of: date | None) -> dict
     if as_of is None or not units:
         return {}
     return {
-        s.unit_id: s
-        for s in TargetStatus.objects.filter(target=target, as_of=as_of, unit_id__in=[u.id for u in units])
+        s.unit_id: s for s in statusstore.at(as_of, unit_ids=[u.id for u in units], target_ids=[target.id])
     }
 
 
 def status_of(target: Target, unit: Unit, as_of: date | None) -> TargetStatus | None:
     if as_of is None:
         return None
-    return TargetStatus.objects.filter(target=target, unit=unit, as_of=as_of).first()
+    return statusstore.one(target.id, unit.id, as_of)
 
 
 def observations(target: Target, unit: Unit) -> list[Observation]:
@@ -192,11 +189,8 @@ def share_of(target: Target, unit: Unit) -> float | None:
 
 
 def history(target: Target, unit: Unit) -> list[TargetStatus]:
-    return list(
-        TargetStatus.objects.filter(target=target, unit=unit)
-        .only("as_of", "status", "score", "ratio", "latest_value", "expected_value")
-        .order_by("as_of")
-    )
+    fields = ("as_of", "status", "score", "ratio", "latest_value", "expected_value")
+    return statusstore.history(target.id, unit, fields=fields)
 
 
 @dataclass
@@ -207,32 +201,27 @@ class Lag:
 
 def lagging(user: Any, *, as_of: str = "") -> tuple[Unit, date | None, list[Lag]]:
     """Targets (and the focus unit's children's shares) behind as of a date, with the first date of the
-    current bad run from the status history. 4 queries."""
+    current bad run from the status history. A fixed number of queries (rows and blocks, for the date and
+    for the history)."""
     unit = focus_unit(user)
     chosen, _ = pick_as_of(unit, as_of)
     if chosen is None:
         return unit, None, []
     units = [unit, *visible_children(user, unit)]
-    ids = [u.id for u in units]
-    bad = [str(s) for s in BAD]
-    current = list(
-        TargetStatus.objects.filter(unit_id__in=ids, as_of=chosen, status__in=bad)
-        .select_related("target__task__system", "target__lead_unit", "unit")
-        .order_by("unit__depth", "-status_code", "target__code")
-    )
+    current = statusstore.in_states(chosen, units, [str(s) for s in BAD])
     keys = {(s.target_id, s.unit_id) for s in current}
     runs: dict[tuple[int, int], list[tuple[date, str]]] = defaultdict(list)
-    for t, u, on, st in (
-        TargetStatus.objects.filter(unit_id__in=ids, as_of__lte=chosen, target_id__in={k[0] for k in keys})
-        .order_by("as_of")
-        .values_list("target_id", "unit_id", "as_of", "status")
-    ):
+    history = statusstore.states_up_to(
+        chosen, unit_ids=[u.id for u in units], target_ids={k[0] for k in keys}
+    )
+    for t, u, on, st in history:
         if (t, u) in keys:
             runs[(t, u)].append((on, st))
+    bad = {str(s) for s in BAD}
     out = []
     for s in current:
         since = s.as_of
-        for on, st in reversed(runs[(s.target_id, s.unit_id)]):
+        for on, st in sorted(runs[(s.target_id, s.unit_id)], reverse=True):
             if st not in bad:
                 break
             since = on
@@ -286,7 +275,11 @@ def report_rows(*, as_of: date, unit: Unit | None = None) -> list[dict[str, Any]
         (t, u): v
         for t, u, v in TargetShare.objects.filter(unit_id=want).values_list("target_id", "unit_id", "value")
     }
-    rows = recompute.exact_rows(targets, policies, infos, shares, as_of=as_of, computed_at=timezone.now())
+    # The city's one-per-unit targets count the districts, whichever unit the report is for.
+    areas = recompute.unit_infos(Unit.objects.filter(parent=city, kind=UnitKind.DISTRICT))
+    rows = recompute.exact_rows(
+        targets, policies, infos, shares, as_of=as_of, computed_at=timezone.now(), areas=areas
+    )
     by_target = {r[0]: dict(zip(recompute.COLUMNS, r, strict=True)) for r in rows if r[1] == want}
     out = []
     for t in targets:

@@ -18,13 +18,14 @@ from minsheng.audit.services import audit_record
 from minsheng.org.models import Unit, UnitKind
 from minsheng.policy.models import Policy, Target
 
-from . import packs, recompute
+from . import packs, recompute, statusblocks
 from .models import (
     AccumulationKind,
     Observation,
     ProgressStamp,
     SeriesPack,
     SourceKind,
+    StatusBlock,
     TargetShare,
     TargetStatus,
 )
@@ -280,6 +281,10 @@ def _adapted(rows: Iterable[recompute.Row], stamp: str) -> Iterator[recompute.Ro
         )
 
 
+# A block is ~250 KB in a Wuhan-sized city: a few per statement keeps each INSERT a few megabytes.
+BLOCKS_PER_INSERT = 8
+
+
 def progress_recompute(
     *,
     actor: Any,
@@ -289,10 +294,11 @@ def progress_recompute(
 ) -> RecomputeResult:
     """Judge every target (city) and every unit's share (districts exactly, units below in batch) as of a date.
 
-    Replaces the TargetStatus rows of `as_of` in one transaction and records one audit event. Units at depth
-    ≤ `exact_max_depth` (0 city, 1 districts and zones) go through the per-series engine with sentences and
-    forecasts; deeper units through the numpy batch path, which reads the series' packs (see recompute.py
-    and packs.py).
+    Replaces the statuses of `as_of` (of `target_ids` only, when given) in one transaction and records one
+    audit event. Units at depth ≤ `exact_max_depth` (0 city, 1 districts and zones) go through the per-series
+    engine with sentences and forecasts and are stored as TargetStatus rows; deeper units go through the numpy
+    batch path, which reads the series' packs (see recompute.py and packs.py), and are stored as one
+    StatusBlock per target (read back by `statusstore`).
     """
     started = time.perf_counter()
     exact_max_depth = max(exact_max_depth, 0)
@@ -312,18 +318,26 @@ def progress_recompute(
     shares = {(t, u): v for t, u, v in TargetShare.objects.values_list("target_id", "unit_id", "value")}
     computed_at = timezone.now()
     stamp = str(connection.ops.adapt_datetimefield_value(computed_at))
-    exact = recompute.exact_rows(targets, policies, exact_units, shares, as_of=as_of, computed_at=computed_at)
+    areas = [u for u in infos if u.depth == 1]  # counted by the city's one-per-unit targets, however judged
+    exact = recompute.exact_rows(
+        targets, policies, exact_units, shares, as_of=as_of, computed_at=computed_at, areas=areas
+    )
     # The batch path reads before the write transaction opens (SQLite's writer lock would serialise it).
-    batch = list(recompute.batch_rows(targets, policies, bulk_ids, shares, as_of=as_of, computed_at=stamp))
+    batch = recompute.batch_columns(targets, policies, bulk_ids, shares, as_of=as_of)
+    blocks = statusblocks.blocks_from(batch, as_of=as_of, computed_at=computed_at)
     read_s = time.perf_counter() - started
     with transaction.atomic():
-        stale = TargetStatus.objects.filter(as_of=as_of)
+        stale_rows = TargetStatus.objects.filter(as_of=as_of)
+        stale_blocks = StatusBlock.objects.filter(as_of=as_of)
         if target_ids is not None:
-            stale = stale.filter(target_id__in=[t.id for t in targets])
-        stale.delete()  # nothing points at a status row, so this is one DELETE
+            stale_rows = stale_rows.filter(target_id__in=[t.id for t in targets])
+            stale_blocks = stale_blocks.filter(target_id__in=[t.id for t in targets])
+        stale_rows.delete()  # nothing points at a status row or block, so each is one DELETE
+        stale_blocks.delete()
         deleted_s = time.perf_counter() - started
         n_exact = _insert_rows(_adapted(exact, stamp), recompute.COLUMNS)
-        n_batch = _insert_rows(batch, recompute.BATCH_COLUMNS)
+        StatusBlock.objects.bulk_create(blocks, batch_size=BLOCKS_PER_INSERT)
+        n_batch = len(batch)
         log.debug(
             "recompute: read %.3fs, delete %.3fs, insert %.3fs",
             read_s,

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from minsheng.org.models import Unit
 from minsheng.policy.models import Target
-from minsheng.progress.models import TargetStatus
+from minsheng.progress.models import StatusBlock, TargetStatus
 
 COMMON = ("--base-year", "2015", "--current-year", "2020", "--target-year", "2030")
 
@@ -59,6 +59,20 @@ def test_report_json_lists_every_target(progress_data: dict[str, Unit]) -> None:
     assert rate["method"] == "bound"
     # The report judges afresh and writes nothing.
     assert not TargetStatus.objects.exists()
+    assert not StatusBlock.objects.exists()
+
+
+@pytest.mark.django_db
+def test_report_counts_the_districts_for_one_per_unit_targets(progress_data: dict[str, Unit]) -> None:
+    rows = json.loads(run("--as-of", "2024-12-31", "--format", "json"))
+    run("recompute", "--as-of", "2024-12-31")
+    stored = dict(
+        TargetStatus.objects.filter(unit=progress_data["420100"]).values_list("target__code", "status")
+    )
+    per_unit = [r for r in rows if r["method"] == "per-unit-share"]
+    assert per_unit
+    for r in per_unit:
+        assert r["status"] == stored[r["code"]] != "not_assessable", r["code"]
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ import pytest
 from minsheng.audit.models import AuditEvent
 from minsheng.org.models import Unit
 from minsheng.policy.models import Target
+from minsheng.progress import statusstore
 from minsheng.progress.domain import Accumulation, Observation, Status, TargetKind, evaluate
 from minsheng.progress.models import AccumulationKind, SourceKind, TargetStatus
 from minsheng.progress.models import Observation as ObservationRow
@@ -149,7 +150,8 @@ def test_batch_path_matches_the_engine_below_district_level(
     progress_recompute(actor=None, as_of=as_of, exact_max_depth=3)
     exact = {(s.target_id, s.unit_id): s for s in TargetStatus.objects.filter(as_of=as_of, unit_id__in=deep)}
     result = progress_recompute(actor=None, as_of=as_of, exact_max_depth=1)
-    batch = {(s.target_id, s.unit_id): s for s in TargetStatus.objects.filter(as_of=as_of, unit_id__in=deep)}
+    assert not TargetStatus.objects.filter(as_of=as_of, unit_id__in=deep).exists()  # packed in blocks now
+    batch = {(s.target_id, s.unit_id): s for s in statusstore.at(as_of, unit_ids=deep)}
     assert result.batch_rows == len(batch) > 100
     assert all(not s.exact for s in batch.values())
     # The exact path also writes "no data" rows; the batch path writes only series with data.
