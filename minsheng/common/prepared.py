@@ -146,20 +146,27 @@ def _execute(
 
 
 def _cursor(conn: Any) -> Any:
-    """Django's cursor; on PostgreSQL one that binds on the server and prepares each statement.
+    """Django's cursor; on PostgreSQL (unless preparation is switched off) one that prepares each statement.
 
     Prepared, the server plans these few statements once per connection instead of on every request (planning
-    was most of their cost: 0.55 ms of PostgreSQL time per leadership page instead of 1.5 ms). Django's own
-    cursors bind on the client and never prepare. The steps below are those of Django's
+    was most of their cost: 0.55 ms of PostgreSQL time per leadership page instead of 1.5 ms). Query logging
+    (DEBUG, tests capturing queries) would show a prepared statement's text as None, so it gets Django's cursor.
+    """
+    if conn.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None or conn.queries_logged:
+        return conn.cursor()
+    return server_cursor(conn, prepare=True)
+
+
+def server_cursor(conn: Any, *, prepare: bool = False, binary: bool = False) -> Any:
+    """Django's cursor; on PostgreSQL one that binds parameters on the server, so bytea goes out as bytes rather
+    than as hexadecimal text in the SQL (`prepare`: each statement also prepared; `binary`: results come back
+    in binary form, bytea as bytes rather than hexadecimal text).
+
+    Django's own cursors bind on the client and never prepare. The steps below are those of Django's
     `BaseDatabaseWrapper._cursor` with another cursor class: health check, connection, thread check, time
     zone, and the wrapper that runs execute wrappers and translates errors.
     """
-    if (
-        conn.vendor != "postgresql"
-        or conn.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None
-        # Query logging (DEBUG, tests capturing queries) shows a prepared statement's text as None.
-        or conn.queries_logged
-    ):
+    if conn.vendor != "postgresql":
         return conn.cursor()
     from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
     from django.db.backends.postgresql.psycopg_any import register_tzloader
@@ -168,7 +175,9 @@ def _cursor(conn: Any) -> Any:
     conn.close_if_health_check_failed()
     conn.ensure_connection()
     with conn.wrap_database_errors:
-        raw = _preparing_cursor_class()(conn.connection)
+        raw = _server_cursor_class(prepare)(conn.connection)
+        if binary:
+            raw.format = Format.BINARY
         loader = conn.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
         if conn.timezone != loader.timezone:
             register_tzloader(conn.timezone, raw)
@@ -177,8 +186,11 @@ def _cursor(conn: Any) -> Any:
 
 
 @cache
-def _preparing_cursor_class() -> type:
+def _server_cursor_class(prepare: bool) -> type:
     from django.db.backends.postgresql.base import ServerBindingCursor
+
+    if not prepare:
+        return ServerBindingCursor
 
     class PreparingCursor(ServerBindingCursor):
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:

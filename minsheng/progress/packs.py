@@ -23,6 +23,8 @@ import numpy as np
 from django.db import connection
 from numpy.typing import NDArray
 
+from minsheng.common.prepared import server_cursor
+
 from .models import AccumulationKind, Observation, SeriesPack
 
 FloatArray = NDArray[np.float64]
@@ -297,15 +299,8 @@ class PackStore:
 def _fetch_binary(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     """Rows of a query; on PostgreSQL in binary form, so 180 MB of bytea arrive as bytes, not as hexadecimal
     text twice the size to decode (Django's client-side cursors cannot ask for binary results)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
-    import psycopg  # only PostgreSQL installs need it
-
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
+    with server_cursor(connection, binary=True) as cursor:
+        cursor.execute(sql, params)
         return list(cursor.fetchall())
 
 
