@@ -29,8 +29,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Each test starts with an empty cache: cached roles, second-factor flags and rendered fragments are keyed
-    by row ids, and ids come round again after a rolled-back test."""
+    """Each test starts with empty caches: rendered fragments and pages are keyed by row ids and the data
+    version, and ids come round again after a rolled-back test that left the version as it was."""
     from django.core.cache import cache
 
+    from minsheng.progress import pagecache
+
     cache.clear()
+    pagecache.forget_pages()

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from minsheng.accounts.models import User
     from minsheng.org.models import Unit
 
+PASSWORD_BACKEND = "minsheng.accounts.backends.ModelBackend"  # noqa: S105  # a dotted path, not a password
 SAMPLE = "code,name,parent_code\n420102S01,大智街道,420102\n420102S01C01,和平社区,420102S01\n420106S01,积玉桥街道,420106\n"
 
 
@@ -45,7 +46,9 @@ def make_user(db: Any) -> Any:
 def client_for(make_user: Any) -> Any:
     def _client(username: str, role: str, unit: Unit) -> Client:
         client = Client()
-        client.force_login(make_user(username, role, unit))
+        # The backend a password sign-in records (force_login would take the first configured: django-axes'),
+        # so pages load the user as they do in service, with the user facts (ADR 0012).
+        client.force_login(make_user(username, role, unit), backend=PASSWORD_BACKEND)
         return client
 
     return _client

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账户 Accounts"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects sign-in auditing)
+        from . import facts, signals  # noqa: F401  (signals: connects sign-in auditing)
+        from .middleware import UNMASK_FACT, unmask_grant_fact
+
+        facts.register(UNMASK_FACT, unmask_grant_fact)

@@ -1,4 +1,5 @@
-"""The password backend, with the per-request user load compiled once per process (ADR 0010)."""
+"""The password backend, with the per-request user load compiled once per process (ADR 0010) and carrying the
+registered user facts (ADR 0012)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from minsheng.common.prepared import PreparedQuery
 
+from . import facts
 from .models import User
 
-_USER_BY_ID = PreparedQuery(User, lambda user_id: User._default_manager.filter(pk=user_id))
+# The facts are registered in the apps' ready(), before the first request compiles this.
+_USER_BY_ID = PreparedQuery(
+    User, lambda user_id: User._default_manager.filter(pk=user_id).annotate(**facts.as_annotations())
+)
 
 
 class ModelBackend(DjangoModelBackend):

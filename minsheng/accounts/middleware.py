@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -27,6 +27,7 @@ from django.utils.http import urlencode
 from minsheng.audit.services import audit_record
 from minsheng.common.prepared import PreparedCount
 
+from . import facts
 from .passwords import password_expired
 
 LOGIN_AT = "_ms_login_at"
@@ -60,16 +61,30 @@ _UNMASK_GRANTS = PreparedCount(
 )
 
 
+UNMASK_FACT = "holds_unmask"
+
+
+def unmask_grant_fact() -> Exists:
+    """Registered as a user fact (ADR 0012): the unmask grant, read with the user on every request."""
+    return Exists(_unmask_holders().filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))))
+
+
 def requires_second_factor(user: Any) -> bool:
     """The three administrators and anyone holding the unmask permission (directly, or through a group, or as
-    superuser) must use TOTP. Read from the database on each call, so a grant counts from the next request."""
+    superuser) must use TOTP. Read from the database on each request (with the user, ADR 0012, or here), so a
+    grant counts from the next request."""
     if not getattr(user, "is_authenticated", False):
         return False
     if getattr(user, "admin_role", ""):
         return True
     if not user.is_active:
         return False
-    return bool(user.is_superuser) or _UNMASK_GRANTS.count(user.pk, user.pk) > 0
+    if user.is_superuser:
+        return True
+    held = facts.fact(user, UNMASK_FACT)
+    if held is facts.MISSING:
+        return _UNMASK_GRANTS.count(user.pk, user.pk) > 0
+    return bool(held)
 
 
 def _exempt(request: HttpRequest, prefixes: tuple[str, ...]) -> bool:

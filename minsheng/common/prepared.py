@@ -39,6 +39,9 @@ class _Compiled:
     fields_start: int
     fields_end: int
     populators: list[Any]
+    converters: dict[
+        int, Any
+    ]  # Django's per-column converters, worked out once (results_iter does it per call)
 
 
 class PreparedQuery[M: Model]:
@@ -54,10 +57,13 @@ class PreparedQuery[M: Model]:
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
     def _compile(self, alias: str, arity: int) -> _Compiled:
+        """The compiled query (`arity` -1: already compiled by a `rows` call)."""
         key = (alias, connections[alias].vendor)
         hit = self._compiled.get(key)
         if hit is not None:
             return hit
+        if arity < 0:
+            raise RuntimeError("PreparedQuery.instances: no rows() call compiled this query yet")
         compiler, sql, params, slots = _compile_sql(self._build, alias, arity)
         klass_info, select = compiler.klass_info, compiler.select
         select_fields = klass_info["select_fields"]
@@ -72,19 +78,32 @@ class PreparedQuery[M: Model]:
             fields_end=end,
             # django-stubs already describe a later Django's signature (with `fetch_mode`).
             populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
+            converters=_converters(compiler),
         )
         self._compiled[key] = compiled  # two threads racing here both compile the same SQL: harmless
         return compiled
 
     def fetch(self, *args: int) -> list[M]:
         """The queryset's instances for these argument values (one statement, no compilation after the first)."""
+        return self.instances(self.rows(*args))
+
+    def rows(self, *args: int) -> list[tuple[Any, ...]]:
+        """The raw rows behind `fetch` (immutable: a caller may keep them and build instances again later)."""
         alias = router.db_for_read(self._model)
         compiled = self._compile(alias, len(args))
-        rows = _execute(alias, compiled.sql, compiled.params, compiled.slots, args)
+        return _execute(alias, compiled.sql, compiled.params, compiled.slots, args)
+
+    def instances(self, rows: list[tuple[Any, ...]]) -> list[M]:
+        """Fresh model instances from rows `rows()` returned, as Django's own iterator builds them."""
+        if not rows:
+            return []
+        alias = router.db_for_read(self._model)
+        compiled = self._compile(alias, -1)
         compiler = compiled.compiler
         cls: type[M] = compiler.klass_info["model"]
         out: list[M] = []
-        for row in compiler.results_iter(results=[rows]):
+        converted = compiler.apply_converters(rows, compiled.converters) if compiled.converters else rows
+        for row in converted:
             obj = cls.from_db(alias, compiled.init_list, row[compiled.fields_start : compiled.fields_end])
             for populator in compiled.populators:
                 populator.populate(row, obj)
@@ -118,6 +137,14 @@ class PreparedCount[M: Model]:
             )
         rows = _execute(alias, *hit, args)
         return int(rows[0][0])
+
+
+def _converters(compiler: Any) -> dict[int, Any]:
+    """What `SQLCompiler.results_iter` works out on every call; composite primary keys are not supported."""
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        raise ValueError("prepared query: composite primary keys are not supported")
+    return dict(compiler.get_converters(fields))
 
 
 def _compile_sql(

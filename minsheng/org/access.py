@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import F, OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
+from django.db.models.functions import Cast, JSONArray
 from django.http import Http404
 
+from minsheng.accounts import facts
 from minsheng.common.prepared import PreparedQuery
 
-from .models import CITYWIDE_ROLES, Role, RoleAssignment, Unit
+from .models import CITYWIDE_ROLES, Body, Role, RoleAssignment, Unit
 
 
 @dataclass(frozen=True)
@@ -79,23 +82,79 @@ ASSIGNMENTS_ATTR = "_minsheng_assignments"
 SCOPE_ATTR = "_minsheng_scope"
 
 
-# Every signed-in request reads this; compiled once per process (common/prepared.py, ADR 0010).
+ROLES_FACT = "roles_signature"
+_SIGNATURE_ATTR = "ms_roles_signature"
+
+
+def _signature(user_ref: str) -> Subquery:
+    """Every column of the user's role assignments and of their units and bodies, as one text (ADR 0012).
+
+    Each grant is a JSON array of its columns (an unambiguous encoding on both databases), the grants joined
+    in id order. Equal signatures mean equal rows, so rows read once can stand for every later request that
+    reads the same signature; any change to a grant, its unit or its body (by any code path, raw SQL included)
+    changes it."""
+    columns = [
+        F(prefix + f.attname)
+        for prefix, model in (("", RoleAssignment), ("unit__", Unit), ("body__", Body))
+        for f in model._meta.concrete_fields
+    ]
+    ordered = connections[DEFAULT_DB_ALIAS].features.supports_aggregate_order_by_clause
+    row = Cast(JSONArray(*columns), TextField())
+    aggregate = StringAgg(row, Value("\n"), order_by="id" if ordered else None)
+    grants = RoleAssignment.objects.filter(user_id=OuterRef(user_ref)).order_by().values("user_id")
+    return Subquery(grants.annotate(signature=aggregate).values("signature"))
+
+
+def roles_signature_fact() -> Subquery:
+    """Registered as a user fact: the signature arrives with the user on every request."""
+    return _signature("pk")
+
+
+# Read when a user's signature is not in this process's memory; compiled once per process (common/prepared.py,
+# ADR 0010). Each row carries the signature computed in the same statement, so the rows kept under a signature
+# are exactly the rows that signature describes.
 _ASSIGNMENTS = PreparedQuery(
     RoleAssignment,
     lambda user_id: (
-        RoleAssignment.objects.filter(user_id=user_id).select_related("unit", "body").order_by("id")
+        RoleAssignment.objects.filter(user_id=user_id)
+        .select_related("unit", "body")
+        .annotate(**{_SIGNATURE_ATTR: _signature("user_id")})
+        .order_by("id")
     ),
 )
+# signature -> rows, per process and database. Bounded: cleared when full (users' next requests read afresh).
+_ROWS_BY_SIGNATURE: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+_ROWS_KEPT = 20_000
+
+
+def _assignment_rows(user: Any) -> list[tuple[Any, ...]]:
+    alias = router.db_for_read(RoleAssignment)
+    signature = facts.fact(user, ROLES_FACT)
+    if signature is None:  # the statement that loaded the user found no grant
+        return []
+    if signature is not facts.MISSING:
+        kept = _ROWS_BY_SIGNATURE.get((alias, signature))
+        if kept is not None:
+            return kept
+    rows = _ASSIGNMENTS.rows(user.pk)
+    if rows:
+        # The signature column is the same on every row: the one read in this statement.
+        read = getattr(_ASSIGNMENTS.instances(rows[:1])[0], _SIGNATURE_ATTR)
+        if len(_ROWS_BY_SIGNATURE) >= _ROWS_KEPT:
+            _ROWS_BY_SIGNATURE.clear()
+        _ROWS_BY_SIGNATURE[(alias, read)] = rows
+    return rows
 
 
 def assignments(user: Any) -> list[RoleAssignment]:
-    """The user's role assignments with their units and bodies: one query per request (kept on the user
-    object, which Django builds afresh for each request, so a grant or revocation counts from the next one)."""
+    """The user's role assignments with their units and bodies, as of this request: rows kept in this process
+    under the signature read with the user (ADR 0012), else one query; the instances are built afresh for each
+    request and kept on its user object, so a grant or revocation counts from the next request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached: list[RoleAssignment] | None = getattr(user, ASSIGNMENTS_ATTR, None)
     if cached is None:
-        cached = _ASSIGNMENTS.fetch(user.pk)
+        cached = _ASSIGNMENTS.instances(_assignment_rows(user))
         user_field = RoleAssignment._meta.get_field("user")
         for ra in cached:
             user_field.set_cached_value(ra, user)  # as `user.role_assignments` would

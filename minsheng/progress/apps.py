@@ -19,7 +19,13 @@ class ProgressConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from minsheng.accounts import facts
+
         from .models import Observation
+        from .pagecache import STAMP_FACTS, stamp_fact
+
+        for key, name in STAMP_FACTS.items():
+            facts.register(name, stamp_fact(key))
 
         post_save.connect(_repack_series, sender=Observation, dispatch_uid="minsheng_progress_repack_save")
         post_delete.connect(

@@ -43,9 +43,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         return render_to_string("progress/_overview_body.html", context, request=request)
 
     key = pagecache.fragment_key("overview", request.user, (as_of, system), (can_brief,))
-    body = pagecache.cached(key, build)
     # `body` is the SafeString render_to_string returned (the cache pickles it with its class).
-    return render(request, "progress/overview.html", {"body": body})
+    return pagecache.render_page(
+        request, "progress/overview.html", key, lambda: {"body": pagecache.cached(key, build)}
+    )
 
 
 @login_required
@@ -90,12 +91,13 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
         }
 
     params = (code, request.GET.get("parent", ""), request.GET.get("as_of", ""))
-    page = pagecache.cached(pagecache.fragment_key("target", request.user, params), build)
-    return render(
-        request,
-        "progress/target.html",
-        {"page_title": page["title"], "body": page["body"]},
-    )
+    key = pagecache.fragment_key("target", request.user, params)
+
+    def context() -> dict[str, Any]:
+        page = pagecache.cached(key, build)
+        return {"page_title": page["title"], "body": page["body"]}
+
+    return pagecache.render_page(request, "progress/target.html", key, context)
 
 
 @login_required

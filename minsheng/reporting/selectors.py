@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from minsheng.accounts import facts
 from minsheng.common.prepared import PreparedCount
 from minsheng.org.access import unit_scope
 from minsheng.org.models import Role, Unit
@@ -301,7 +302,17 @@ def value_context(item: LedgerItem, unit: Unit, period_key: str) -> ValueContext
 _UNREAD = PreparedCount(Notice, lambda user_id: Notice.objects.filter(user_id=user_id, read_at__isnull=True))
 
 
+UNREAD_FACT = "unread_notices"
+
+
+def unread_notice_fact() -> Coalesce:
+    """Registered as a user fact (ADR 0012): the unread count arrives with the user."""
+    unread = Notice.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by().values("user")
+    return Coalesce(Subquery(unread.annotate(n=Count("pk")).values("n")), 0)
+
+
 def unread_notice_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return _UNREAD.count(user.pk)
+    counted = facts.fact(user, UNREAD_FACT)
+    return _UNREAD.count(user.pk) if counted is facts.MISSING else int(counted)

@@ -10,6 +10,9 @@ from django.utils.translation import gettext
 
 from minsheng.ingest.access import can_ingest
 from minsheng.org.access import assignments
+from minsheng.org.models import Role
+
+_ROLE_LABELS = dict(Role.choices)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -18,7 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {"nav_roles": []}
     held = assignments(user)
-    roles = [f"{ra.get_role_display()} · {ra.unit.name}" for ra in held[:3]]
+    # The labels are lazy translations: `get_role_display` rebuilt Django's flattened choices on every call.
+    roles = [f"{_ROLE_LABELS.get(ra.role, ra.role)} · {ra.unit.name}" for ra in held[:3]]
     if getattr(user, "admin_role", ""):
         roles.insert(0, str(user.get_admin_role_display()))
     return {"nav_roles": roles, "nav_ingest": can_ingest(user, [ra.role for ra in held])}

@@ -123,3 +123,116 @@ def test_a_process_copy_serves_the_shared_entry_and_expires_with_it(monkeypatch:
         assert pagecache.cached("old", build) == "shared body"
         entry_ttl = caches["local"]._expire_info[caches["local"].make_and_validate_key("old")]  # type: ignore[attr-defined]
         assert entry_ttl - clock[0] == pytest.approx(10, abs=1.0)
+
+
+# ------------------------------------------------------------------------------------------------ whole pages
+
+
+def _nonce_and_token(response: Any) -> tuple[str, str]:
+    import re
+
+    page = response.content.decode()
+    nonce = re.search(r'<script [^>]*nonce="([^"]+)"', page)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert nonce
+    assert token
+    return nonce.group(1), token.group(1)
+
+
+@pytest.mark.parametrize("url", ["/progress/", "/progress/targets/S1-T1-01/"])
+def test_a_kept_page_gets_a_fresh_csrf_token_and_csp_nonce_on_every_response(
+    url: str, statuses: dict[str, Unit], leader: Client
+) -> None:
+    first, second = leader.get(url), leader.get(url)
+    (nonce1, token1), (nonce2, token2) = _nonce_and_token(first), _nonce_and_token(second)
+    assert nonce1 != nonce2
+    assert token1 != token2
+    for response, nonce in ((first, nonce1), (second, nonce2)):
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        assert "ms-csrf-" not in response.content.decode()
+        assert "ms-nonce-" not in response.content.decode()
+    # The same page apart from the two per-response values.
+    assert first.content.decode().replace(nonce1, "N").replace(token1, "T") == (
+        second.content.decode().replace(nonce2, "N").replace(token2, "T")
+    )
+
+
+def test_the_token_on_a_kept_page_is_accepted(statuses: dict[str, Unit], make_user: Any) -> None:
+    from minsheng.conftest import PASSWORD_BACKEND
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("csrf_leader", "leader", statuses["420100"]), backend=PASSWORD_BACKEND)
+    client.get("/progress/")
+    _, token = _nonce_and_token(client.get("/progress/"))  # served from the kept page
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/progress/", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/progress/"}).status_code == 403
+    assert (
+        "Targets" in client.get("/en/progress/").content.decode()
+        or client.get("/progress/").status_code == 200
+    )
+
+
+def test_a_page_is_never_served_to_another_user(statuses: dict[str, Unit], make_user: Any) -> None:
+    from minsheng.conftest import PASSWORD_BACKEND
+
+    pages = []
+    for name in ("张三", "李四"):
+        client = Client()
+        client.force_login(
+            make_user(f"u_{name}", "leader", statuses["420100"], display_name=name), backend=PASSWORD_BACKEND
+        )
+        client.get("/progress/")
+        pages.append(client.get("/progress/").content.decode())
+    assert "张三" in pages[0]
+    assert "李四" not in pages[0]
+    assert "李四" in pages[1]
+    assert "张三" not in pages[1]
+
+
+def test_a_page_with_a_message_is_rendered_afresh_and_shows_it_once(
+    statuses: dict[str, Unit], leader: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.contrib import messages
+
+    from minsheng.progress import pagecache
+
+    leader.get("/progress/")  # kept
+    original = pagecache.render_page
+
+    def with_message(request: Any, *args: Any, **kwargs: Any) -> Any:
+        messages.success(request, "已保存")
+        return original(request, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache, "render_page", with_message)
+    assert "已保存" in leader.get("/progress/").content.decode()
+    monkeypatch.setattr(pagecache, "render_page", original)
+    assert "已保存" not in leader.get("/progress/").content.decode()
+
+
+def test_an_unknown_context_value_is_refused_rather_than_left_out_of_the_key() -> None:
+    from minsheng.progress import pagecache
+
+    assert pagecache._input_token("nav_roles", ["领导 · 武汉市"]) == ["领导 · 武汉市"]
+    with pytest.raises(TypeError, match="page-key"):
+        pagecache._input_token("new_thing", object())
+
+
+def test_the_page_store_expires_and_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from minsheng.progress import pagecache
+
+    clock = [100.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    store = pagecache._PageStore(max_entries=2)
+    store.set("a", b"A", 10)
+    assert store.get("a") == b"A"
+    clock[0] += 11
+    assert store.get("a") is None
+    store.set("b", b"B", 10)  # full: the expired "a" is dropped
+    assert store.get("b") == b"B"
+    store.set("c", b"C", 10)
+    store.set("d", b"D", 10)  # full of live entries: starts afresh
+    assert store.get("d") == b"D"
+    assert store.get("b") is None
