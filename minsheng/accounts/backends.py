@@ -12,9 +12,14 @@ from minsheng.common.prepared import PreparedQuery
 from . import facts
 from .models import User
 
-# The facts are registered in the apps' ready(), before the first request compiles this.
+# The facts are registered in the apps' ready(), before the first request compiles this. The encrypted real-name
+# fields are left out: every field read would decrypt them on every request, and only the profile needs them
+# (reading one there loads it).
 _USER_BY_ID = PreparedQuery(
-    User, lambda user_id: User._default_manager.filter(pk=user_id).annotate(**facts.as_annotations())
+    User,
+    lambda user_id: (
+        User._default_manager.filter(pk=user_id).defer("phone", "id_number").annotate(**facts.as_annotations())
+    ),
 )
 
 

@@ -111,3 +111,17 @@ def test_the_user_statement_stays_short_enough_for_psycopgs_statement_cache(
     compiled = _USER_BY_ID._compiled[("default", connection.vendor)]
     assert len(compiled.sql.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
     assert len(compiled.params) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+
+
+def test_the_encrypted_real_name_fields_are_decrypted_only_when_read(
+    org_tree: dict[str, Unit], make_user: Any
+) -> None:
+    from minsheng.accounts.backends import ModelBackend
+
+    user = make_user("with_phone", "leader", org_tree["420100"])
+    user.phone = "13800138000"
+    user.save()
+    loaded = ModelBackend().get_user(user.pk)
+    assert loaded is not None
+    assert {"phone", "id_number"} <= loaded.get_deferred_fields()
+    assert loaded.phone == "13800138000"  # loaded on first read
