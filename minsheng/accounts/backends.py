@@ -18,7 +18,9 @@ from .models import User
 _USER_BY_ID = PreparedQuery(
     User,
     lambda user_id: (
-        User._default_manager.filter(pk=user_id).defer("phone", "id_number").annotate(**facts.as_annotations())
+        User._default_manager.filter(pk=user_id)
+        .defer("phone", "id_number")
+        .annotate(**facts.as_annotations())
     ),
 )
 

@@ -9,6 +9,9 @@ lets Django's compiler produce the SQL, remembers where the placeholders landed 
 each call executes that SQL with the real values and turns the rows into model instances exactly as Django's
 own iterator does (`from_db`, the field converters, select_related populators).
 
+`rows` and `instances` split `fetch` in two, so a caller may keep raw rows (immutable tuples) and build fresh
+instances from them on a later request (ADR 0012: role rows kept under their signature).
+
 Only plain equality filters on integers are supported as parameters: the placeholder values are negative
 integers no primary key takes, and a shape whose SQL does not carry each placeholder exactly once is refused at
 first use (a bug in the caller, not a runtime condition).

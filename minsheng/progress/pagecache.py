@@ -104,7 +104,9 @@ def cached[T](key: str, build: Callable[[], T]) -> T:
 # CSRF token and the CSP nonce, which must be fresh on every response; everything else it shows is a function of
 # what the context processors return. So the whole page is rendered once per process for each (body key,
 # template, context-processor outputs) with two unguessable placeholders for the token and the nonce, and each
-# response is that page with the placeholders replaced (ADR 0012).
+# response is that page with the placeholders replaced (ADR 0012). A kept page lives FRAGMENT_SECONDS from its
+# render, and the body it holds may already have been that old: catalog and unit names on a whole page are
+# refreshed at the latest after twice FRAGMENT_SECONDS (statuses and values at once, through the data version).
 
 # Per process and unguessable, so no stored text can contain one and have a token put in its place.
 _CSRF_MARK = b"ms-csrf-" + secrets.token_hex(16).encode()
