@@ -228,7 +228,9 @@ class PackStore:
         present = segment >= 0
         start = np.where(present, self.starts[np.maximum(segment, 0)] if len(self) else 0, 0)
         stop = np.where(present, self.stops[np.maximum(segment, 0)] if len(self) else 0, 0)
-        return self._search(start, stop, lo, strict=True), self._search(start, stop, hi, strict=False)
+        # Every day is an ordinal ≥ 1, so with no lower bound the range starts at the segment's start.
+        first = start if lo <= 1 else self._search(start, stop, lo, strict=True)
+        return first, self._search(start, stop, hi, strict=False)
 
     def _search(self, start: IntArray, stop: IntArray, day: int, *, strict: bool) -> IntArray:
         """For each segment [start, stop): the first position whose day is ≥ `day` (strict) or > `day`."""

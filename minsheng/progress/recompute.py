@@ -553,14 +553,27 @@ def pair_specs(
     return ps
 
 
+def _factorize(column: NDArray[Any]) -> tuple[int, NDArray[np.int64]]:
+    """(number of distinct values, each element's code). Object columns (rule names) by a dict: `np.unique` sorts
+    Python objects, 0.09 s for the 231,000 pairs of a Wuhan-sized recompute against 0.01 s this way."""
+    if column.dtype != object:
+        uniq, inverse = np.unique(column, return_inverse=True)
+        return len(uniq), inverse.astype(np.int64, copy=False)
+    codes: dict[Any, int] = {}
+    inverse = np.fromiter(
+        (codes.setdefault(value, len(codes)) for value in column.tolist()), dtype=np.int64, count=len(column)
+    )
+    return len(codes), inverse
+
+
 def _groups(*columns: NDArray[Any]) -> dict[Any, NDArray[np.int64]]:
     """Positions of each distinct value (a tuple of values for several columns), in first-seen order."""
     if not len(columns[0]):
         return {}
     combined = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
-        uniq, inverse = np.unique(column, return_inverse=True)
-        combined = combined * len(uniq) + inverse
+        distinct, inverse = _factorize(column)
+        combined = combined * distinct + inverse
     order = np.argsort(combined, kind="stable")
     parts = np.split(order, np.flatnonzero(np.diff(combined[order])) + 1)
     parts.sort(key=lambda part: int(part[0]))  # stable sort: each part starts at its first position
