@@ -77,18 +77,27 @@ def _same(a: float, b: float | None) -> bool:
 
 
 @settings(max_examples=60, deadline=None)
-@given(series=series_strategy, lo=st.integers(-10, 2010), span=st.integers(0, 2100), last=st.booleans())
+@given(
+    series=series_strategy,
+    lo=st.integers(-10, 2010),
+    span=st.integers(0, 2100),
+    last=st.booleans(),
+    open_start=st.booleans(),
+)
 def test_the_store_finds_each_series_end_and_range_as_a_plain_reading_does(
-    series: Series, lo: int, span: int, last: bool
+    series: Series, lo: int, span: int, last: bool, open_start: bool
 ) -> None:
     store = _store(series)
     pairs = store.locate(_all_pairs())
-    start, end = date.fromordinal(D0 + lo), date.fromordinal(D0 + lo + span)
+    end = date.fromordinal(D0 + lo + span)
+    start: date | None = date.fromordinal(D0 + lo)
+    if open_start:  # no lower bound: everything up to `end`
+        start, lo = None, 1 - D0
     day, value, per_period = store.one_end(pairs, start, end, last=last)
     sums, counts = store.range_stats(pairs, start, end)
     low, high = store.range_stats(pairs, start, end, what="minmax")
     for i, (t, u) in enumerate(zip(pairs.target_ids.tolist(), pairs.unit_ids.tolist(), strict=True)):
-        inside = [r for r in series.get((t, u), []) if D0 + lo <= r[0] <= D0 + lo + span]
+        inside = [r for r in series.get((t, u), []) if D0 + lo <= r[0] <= end.toordinal()]
         pick = (inside[-1] if last else inside[0]) if inside else None
         assert _same(day[i], pick[0] if pick else None)
         assert _same(value[i], pick[1] if pick else None)
