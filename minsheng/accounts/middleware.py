@@ -49,15 +49,18 @@ def absolute_limit() -> int:
     return int(getattr(settings, "SESSION_ABSOLUTE_SECONDS", 12 * 3600))
 
 
-def _unmask_holders() -> QuerySet[Permission]:
-    return Permission.objects.filter(content_type__app_label="accounts", codename="unmask_personal_data")
+def _unmask_grants(user: Any, member: Any) -> QuerySet[Permission]:
+    """The unmask permission where granted to `user` directly or to a group `member` belongs to (an id, or an
+    `OuterRef` to the user for the fact: the prepared count needs each value as its own parameter)."""
+    unmask = Permission.objects.filter(content_type__app_label="accounts", codename="unmask_personal_data")
+    return unmask.filter(Q(user=user) | Q(group__user=member))
 
 
 # Asked on every signed-in request: compiled once per process (common/prepared.py, ADR 0010). One indexed
 # look-up, so the answer is always current: a permission taken away counts from the next request.
 _UNMASK_GRANTS = PreparedCount(
     Permission,
-    lambda user_id, member_id: _unmask_holders().filter(Q(user__id=user_id) | Q(group__user__id=member_id)),
+    lambda user_id, member_id: _unmask_grants(user_id, member_id),
 )
 
 
@@ -66,7 +69,7 @@ UNMASK_FACT = "holds_unmask"
 
 def unmask_grant_fact() -> Exists:
     """Registered as a user fact (ADR 0012): the unmask grant, read with the user on every request."""
-    return Exists(_unmask_holders().filter(Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk"))))
+    return Exists(_unmask_grants(OuterRef("pk"), OuterRef("pk")))
 
 
 def requires_second_factor(user: Any) -> bool:

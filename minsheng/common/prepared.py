@@ -96,6 +96,11 @@ class PreparedQuery[M: Model]:
         compiled = self._compile(alias, len(args))
         return _execute(alias, compiled.sql, compiled.params, compiled.slots, args)
 
+    def annotation(self, row: tuple[Any, ...], name: str) -> Any:
+        """The raw value of annotation `name` in a row `rows()` returned (no instance built)."""
+        alias = router.db_for_read(self._model)
+        return row[self._compile(alias, -1).compiler.annotation_col_map[name]]
+
     def instances(self, rows: list[tuple[Any, ...]]) -> list[M]:
         """Fresh model instances from rows `rows()` returned, as Django's own iterator builds them."""
         if not rows:

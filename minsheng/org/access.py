@@ -139,7 +139,7 @@ def _assignment_rows(user: Any) -> list[tuple[Any, ...]]:
     rows = _ASSIGNMENTS.rows(user.pk)
     if rows:
         # The signature column is the same on every row: the one read in this statement.
-        read = getattr(_ASSIGNMENTS.instances(rows[:1])[0], _SIGNATURE_ATTR)
+        read = _ASSIGNMENTS.annotation(rows[0], _SIGNATURE_ATTR)
         if len(_ROWS_BY_SIGNATURE) >= _ROWS_KEPT:
             _ROWS_BY_SIGNATURE.clear()
         _ROWS_BY_SIGNATURE[(alias, read)] = rows

@@ -299,7 +299,12 @@ def value_context(item: LedgerItem, unit: Unit, period_key: str) -> ValueContext
 
 
 # The header's bell asks on every page; compiled once per process (common/prepared.py, ADR 0010).
-_UNREAD = PreparedCount(Notice, lambda user_id: Notice.objects.filter(user_id=user_id, read_at__isnull=True))
+def _unread(user: Any) -> QuerySet[Notice]:
+    """A user's unread notices (`user`: an id, or an `OuterRef` to the user for the fact)."""
+    return Notice.objects.filter(user=user, read_at__isnull=True)
+
+
+_UNREAD = PreparedCount(Notice, _unread)
 
 
 UNREAD_FACT = "unread_notices"
@@ -307,7 +312,7 @@ UNREAD_FACT = "unread_notices"
 
 def unread_notice_fact() -> Coalesce:
     """Registered as a user fact (ADR 0012): the unread count arrives with the user."""
-    unread = Notice.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by().values("user")
+    unread = _unread(OuterRef("pk")).order_by().values("user")
     return Coalesce(Subquery(unread.annotate(n=Count("pk")).values("n")), 0)
 
 
