@@ -17,7 +17,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", include("minsheng.common.urls")),
 ]
+# Django tries the prefixes in order and notes every miss; the leadership screens, the most requested, come
+# first (the prefixes are distinct, and web's only pattern is the bare home page, so order changes no match).
 urlpatterns += i18n_patterns(
+    path("progress/", include("minsheng.progress.urls")),
     path("", include("minsheng.web.urls")),
     path("accounts/", include("minsheng.accounts.urls")),
     path("org/", include("minsheng.org.urls")),
@@ -25,7 +28,6 @@ urlpatterns += i18n_patterns(
     path("reporting/", include("minsheng.reporting.urls")),
     path("ingest/", include("minsheng.ingest.urls")),
     path("audit/", include("minsheng.audit.urls")),
-    path("progress/", include("minsheng.progress.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -444,6 +444,10 @@ def main() -> int:
             text=True,
         )
         world = json.loads(seeded.stdout.strip().splitlines()[-1])
+        # Planner statistics for the freshly seeded world, as autovacuum would take them in production (it is off
+        # on this machine kind; without them the per-request user statement hash-joins every unit, ADR 0013).
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
         port = _free_port()
         host = f"http://127.0.0.1:{port}"
         log = (var / "gunicorn.log").open("wb")

@@ -189,7 +189,7 @@ def _cursor(conn: Any) -> Any:
     """
     if conn.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None or conn.queries_logged:
         return conn.cursor()
-    return server_cursor(conn, prepare=True)
+    return server_cursor(conn, prepare=True, binary=True)
 
 
 def server_cursor(conn: Any, *, prepare: bool = False, binary: bool = False) -> Any:

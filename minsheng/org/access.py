@@ -79,7 +79,6 @@ def _collapse(paths: set[str]) -> tuple[str, ...]:
 
 
 ASSIGNMENTS_ATTR = "_minsheng_assignments"
-SCOPE_ATTR = "_minsheng_scope"
 
 
 ROLES_FACT = "roles_signature"
@@ -122,28 +121,60 @@ _ASSIGNMENTS = PreparedQuery(
         .order_by("id")
     ),
 )
-# signature -> rows, per process and database. Bounded: cleared when full (users' next requests read afresh).
-_ROWS_BY_SIGNATURE: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+
+
+@dataclass(frozen=True)
+class RoleSummary:
+    """What most requests need from a user's grants, as plain immutable values (ADR 0013): the roles held, each
+    grant's role and unit name in grant order (the page header), and the unit scope. Kept beside the rows under
+    the roles signature, so a request whose signature is known builds no model instance for them."""
+
+    roles: frozenset[str]
+    grants: tuple[tuple[str, str], ...]
+    scope: Scope
+
+    @classmethod
+    def of(cls, held: list[RoleAssignment]) -> RoleSummary:
+        paths: set[str] = set()
+        everything = False
+        for ra in held:
+            if ra.role in CITYWIDE_ROLES:
+                everything = True
+            else:
+                paths.add(ra.unit.path)
+        return cls(
+            roles=frozenset(ra.role for ra in held),
+            grants=tuple((ra.role, ra.unit.name) for ra in held),
+            scope=EVERYTHING if everything else Scope(everything=False, paths=_collapse(paths)),
+        )
+
+
+NO_ROLES = RoleSummary(roles=frozenset(), grants=(), scope=NOTHING)
+SUMMARY_ATTR = "_minsheng_role_summary"
+
+# signature -> (rows, their summary), per process and database. Bounded: cleared when full (users' next requests
+# read afresh).
+_ROWS_BY_SIGNATURE: dict[tuple[str, str], tuple[list[tuple[Any, ...]], RoleSummary]] = {}
 _ROWS_KEPT = 20_000
 
 
-def _assignment_rows(user: Any) -> list[tuple[Any, ...]]:
-    alias = router.db_for_read(RoleAssignment)
+def _kept(user: Any) -> tuple[list[tuple[Any, ...]], RoleSummary] | None:
+    """The rows and summary kept under the signature read with `user`; ([], NO_ROLES) for a user the statement
+    that loaded them found without grants; None when unknown (not kept, or the user was loaded another way)."""
     signature = facts.fact(user, ROLES_FACT)
-    if signature is None:  # the statement that loaded the user found no grant
-        return []
-    if signature is not facts.MISSING:
-        kept = _ROWS_BY_SIGNATURE.get((alias, signature))
-        if kept is not None:
-            return kept
-    rows = _ASSIGNMENTS.rows(user.pk)
-    if rows:
-        # The signature column is the same on every row: the one read in this statement.
-        read = _ASSIGNMENTS.annotation(rows[0], _SIGNATURE_ATTR)
-        if len(_ROWS_BY_SIGNATURE) >= _ROWS_KEPT:
-            _ROWS_BY_SIGNATURE.clear()
-        _ROWS_BY_SIGNATURE[(alias, read)] = rows
-    return rows
+    if signature is None:
+        return [], NO_ROLES
+    if signature is facts.MISSING:
+        return None
+    return _ROWS_BY_SIGNATURE.get((router.db_for_read(RoleAssignment), signature))
+
+
+def _instances(user: Any, rows: list[tuple[Any, ...]]) -> list[RoleAssignment]:
+    held = _ASSIGNMENTS.instances(rows)
+    user_field = RoleAssignment._meta.get_field("user")
+    for ra in held:
+        user_field.set_cached_value(ra, user)  # as `user.role_assignments` would
+    return held
 
 
 def assignments(user: Any) -> list[RoleAssignment]:
@@ -153,39 +184,49 @@ def assignments(user: Any) -> list[RoleAssignment]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached: list[RoleAssignment] | None = getattr(user, ASSIGNMENTS_ATTR, None)
+    if cached is not None:
+        return cached
+    kept = _kept(user)
+    if kept is not None:
+        held = _instances(user, kept[0])
+    else:
+        rows = _ASSIGNMENTS.rows(user.pk)
+        held = _instances(user, rows)
+        if rows:
+            # The signature column is the same on every row: the one read in this statement, so the rows are
+            # filed under the signature that describes them.
+            read = _ASSIGNMENTS.annotation(rows[0], _SIGNATURE_ATTR)
+            if len(_ROWS_BY_SIGNATURE) >= _ROWS_KEPT:
+                _ROWS_BY_SIGNATURE.clear()
+            _ROWS_BY_SIGNATURE[(router.db_for_read(RoleAssignment), read)] = (rows, RoleSummary.of(held))
+    setattr(user, ASSIGNMENTS_ATTR, held)
+    return held
+
+
+def role_summary(user: Any) -> RoleSummary:
+    """`RoleSummary` of the user's grants as of this request: kept under the signature read with the user, else
+    worked out from `assignments` (which keeps it for the next request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_ROLES
+    cached: RoleSummary | None = getattr(user, SUMMARY_ATTR, None)
     if cached is None:
-        cached = _ASSIGNMENTS.instances(_assignment_rows(user))
-        user_field = RoleAssignment._meta.get_field("user")
-        for ra in cached:
-            user_field.set_cached_value(ra, user)  # as `user.role_assignments` would
-        setattr(user, ASSIGNMENTS_ATTR, cached)
+        kept = None if hasattr(user, ASSIGNMENTS_ATTR) else _kept(user)
+        cached = kept[1] if kept is not None else RoleSummary.of(assignments(user))
+        setattr(user, SUMMARY_ATTR, cached)
     return cached
 
 
 def forget_roles(user: Any) -> None:
-    """Drop what `assignments` and `unit_scope` kept on this user object (after a grant or revocation)."""
-    for attr in (ASSIGNMENTS_ATTR, SCOPE_ATTR, "_minsheng_can_ingest"):
+    """Drop what `assignments`, `role_summary` and `unit_scope` kept on this user object (after a grant or
+    revocation)."""
+    for attr in (ASSIGNMENTS_ATTR, SUMMARY_ATTR, "_minsheng_can_ingest"):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
 def unit_scope(user: Any) -> Scope:
     """The units whose objects `user` may read: city-wide roles see all, others their units' subtrees."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return NOTHING
-    cached: Scope | None = getattr(user, SCOPE_ATTR, None)
-    if cached is not None:
-        return cached
-    paths: set[str] = set()
-    everything = False
-    for ra in assignments(user):
-        if ra.role in CITYWIDE_ROLES:
-            everything = True
-            break
-        paths.add(ra.unit.path)
-    scope = EVERYTHING if everything else Scope(everything=False, paths=_collapse(paths))
-    setattr(user, SCOPE_ATTR, scope)
-    return scope
+    return role_summary(user).scope
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:
@@ -201,9 +242,7 @@ def get_unit_for_user_or_404(user: Any, code: str) -> Unit:
 
 
 def roles_of(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return {ra.role for ra in assignments(user)}
+    return set(role_summary(user).roles)
 
 
 def can_grant_role(actor: Any, *, unit: Unit, role: str) -> bool:

@@ -30,13 +30,13 @@ from django.contrib import messages
 from django.core.cache import cache, caches
 from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import RequestContext, loader
 from django.urls import get_script_prefix
 from django.utils import translation
 
 from minsheng.accounts import facts
+from minsheng.common.csrf import get_token
 from minsheng.common.prepared import PreparedQuery
 from minsheng.org.access import unit_scope
 

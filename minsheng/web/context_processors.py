@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from minsheng.ingest.access import can_ingest
-from minsheng.org.access import assignments
+from minsheng.org.access import role_summary
 from minsheng.org.models import Role
 
 _ROLE_LABELS = dict(Role.choices)
@@ -20,12 +20,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_roles": []}
-    held = assignments(user)
+    grants = role_summary(user).grants
     # The labels are lazy translations: `get_role_display` rebuilt Django's flattened choices on every call.
-    roles = [f"{_ROLE_LABELS.get(ra.role, ra.role)} · {ra.unit.name}" for ra in held[:3]]
+    roles = [f"{_ROLE_LABELS.get(role, role)} · {unit_name}" for role, unit_name in grants[:3]]
     if getattr(user, "admin_role", ""):
         roles.insert(0, str(user.get_admin_role_display()))
-    return {"nav_roles": roles, "nav_ingest": can_ingest(user, [ra.role for ra in held])}
+    return {"nav_roles": roles, "nav_ingest": can_ingest(user, [role for role, _ in grants])}
 
 
 def frame(request: HttpRequest) -> dict[str, object]:

@@ -110,3 +110,41 @@ def test_instances_are_fresh_for_each_request(org_tree: dict[str, Unit], make_us
     assert [ra.pk for ra in first] == [ra.pk for ra in second]
     assert first[0] is not second[0]
     assert first[0].unit is not second[0].unit
+
+
+def test_a_warm_page_builds_no_role_instance(
+    org_tree: dict[str, Unit], make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header, the scope and the role checks of a kept page come from the summary kept beside the rows."""
+    client = _client(make_user("sig6", Role.REPORTER, org_tree["420102"]))
+    first = client.get("/progress/").content.decode()
+    built: list[int] = []
+    real = access._ASSIGNMENTS.instances
+
+    def counted(rows: list[Any]) -> list[RoleAssignment]:
+        built.append(len(rows))
+        return real(rows)
+
+    monkeypatch.setattr(access._ASSIGNMENTS, "instances", counted)
+    second = client.get("/progress/").content.decode()
+    assert built == []
+    assert org_tree["420102"].name in second.split("<main>")[0]
+    assert first.split("<main>")[0].count("·") == second.split("<main>")[0].count("·")
+
+
+def test_the_kept_summary_is_what_the_rows_give(org_tree: dict[str, Unit], make_user: Any) -> None:
+    user = make_user("sig7", Role.REPORTER, org_tree["420102"])
+    role_grant(actor=None, user=user, unit=org_tree["420106"], role=Role.REVIEWER)
+    cold = _loaded(user)
+    access._ROWS_BY_SIGNATURE.clear()
+    from_rows = access.role_summary(cold)  # reads the rows, keeps them with their summary
+    warm = _loaded(user)
+    with CaptureQueriesContext(connection) as ctx:
+        kept = access.role_summary(warm)
+    assert ctx.captured_queries == []
+    assert kept == from_rows == access.RoleSummary.of(access.assignments(_loaded(user)))
+    assert kept.roles == {Role.REPORTER, Role.REVIEWER}
+    assert [name for _, name in kept.grants] == [org_tree["420102"].name, org_tree["420106"].name]
+    assert kept.scope.paths == tuple(sorted({org_tree["420102"].path, org_tree["420106"].path}))
+    assert access.roles_of(warm) == {Role.REPORTER, Role.REVIEWER}
+    assert access.unit_scope(warm) == kept.scope
