@@ -184,7 +184,8 @@ def _cursor(conn: Any) -> Any:
     """Django's cursor; on PostgreSQL (unless preparation is switched off) one that prepares each statement.
 
     Prepared, the server plans these few statements once per connection instead of on every request (planning
-    was most of their cost: 0.55 ms of PostgreSQL time per leadership page instead of 1.5 ms). Query logging
+    was most of their cost: 0.55 ms of PostgreSQL time per leadership page instead of 1.5 ms), and results come
+    back in binary form (timestamps and integers decoded without parsing text, ADR 0013). Query logging
     (DEBUG, tests capturing queries) would show a prepared statement's text as None, so it gets Django's cursor.
     """
     if conn.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None or conn.queries_logged:

@@ -53,6 +53,27 @@ def test_a_prepared_select_related_read_matches_the_orm(org_tree: dict[str, Unit
     assert _BY_USER.fetch(-1) == []
 
 
+def test_the_prepared_user_read_matches_the_orm(make_user: Any) -> None:
+    """Every column the per-request user read returns (binary results on PostgreSQL, ADR 0013) equals the ORM's,
+    time zones included; the encrypted real-name fields are deferred, not read."""
+    from django.utils import timezone
+
+    user = make_user("same_as_orm")
+    user.last_login = timezone.now()
+    user.password_changed_at = timezone.now()
+    user.save()
+    orm = User.objects.get(pk=user.pk)
+    for _ in range(2):
+        loaded = ModelBackend().get_user(user.pk)
+        assert loaded is not None
+        deferred = loaded.get_deferred_fields()
+        assert deferred == {"phone", "id_number"}
+        read = [f.attname for f in User._meta.concrete_fields if f.attname not in deferred]
+        assert {k: getattr(loaded, k) for k in read} == {k: getattr(orm, k) for k in read}
+        assert loaded.last_login is not None
+        assert loaded.last_login.utcoffset() is not None
+
+
 def test_a_prepared_count_matches_the_orm(org_tree: dict[str, Unit]) -> None:
     for unit in org_tree.values():
         assert _UNITS_UNDER.count(unit.pk) == Unit.objects.filter(parent_id=unit.pk).count()
