@@ -1,23 +1,11 @@
 from __future__ import annotations
 
-from functools import lru_cache
-
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.common.domain.masking import mask_id_number, mask_phone
 from minsheng.common.fields import BlindIndexField, EncryptedTextField
-
-# Django's salt for the session's copy of the password HMAC (AbstractBaseUser._get_session_auth_hash).
-_SESSION_HASH_SALT = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
-
-
-@lru_cache(maxsize=4096)
-def _session_auth_hash(password: str, secret: str) -> str:
-    return salted_hmac(_SESSION_HASH_SALT, password, secret=secret, algorithm="sha256").hexdigest()
 
 
 class AdminRole(models.TextChoices):
@@ -55,13 +43,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-    def get_session_auth_hash(self) -> str:
-        """Django's HMAC of the password field, which every signed-in request compares with the session's copy
-        (a changed password ends other sessions). A pure function of the password hash and the secret key, so
-        it is worked out once per process for each pair (20–30 µs a request, ADR 0013); the fallback keys keep
-        Django's own computation."""
-        return _session_auth_hash(self.password, settings.SECRET_KEY)
 
     @property
     def is_administrator(self) -> bool:
