@@ -366,7 +366,7 @@ def _diagnosis(result: dict[str, Any]) -> list[str]:
 
 
 def redis_env() -> dict[str, str]:
-    """Run as deployed: with the shared Redis cache (sessions, rendered fragments) when one answers on loopback.
+    """Run as deployed: with the shared Redis cache (rendered fragments; sessions are in the database, ADR 0014) when one answers on loopback.
 
     A given REDIS_URL is kept; otherwise database 1 of a local Redis is emptied and used. Without Redis the
     run goes on with per-process memory caches and says so.
@@ -380,9 +380,9 @@ def redis_env() -> dict[str, str]:
         if "REDIS_URL" not in os.environ:
             client.flushdb()
     except redis.RedisError:
-        print("[load] no Redis on loopback: per-process memory caches, sessions in the database", flush=True)
+        print("[load] no Redis on loopback: per-process memory caches", flush=True)
         return {}
-    print(f"[load] cache and sessions: Redis {url}", flush=True)
+    print(f"[load] shared cache: Redis {url}", flush=True)
     return {"REDIS_URL": url}
 
 

@@ -41,13 +41,12 @@ def build(out: Path) -> dict[str, Any]:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.db import transaction
     from django.utils import timezone
 
-    from minsheng.accounts.models import User
+    from minsheng.accounts.models import Session, User
     from minsheng.accounts.services import api_token_create
+    from minsheng.accounts.sessions import SessionStore
     from minsheng.org.models import Role, RoleAssignment, Unit, UnitKind
     from minsheng.org.services import REFERENCE_UNITS, units_load_reference
     from minsheng.policy.services import WUHAN_CATALOG, policy_load_file
@@ -153,7 +152,9 @@ def build(out: Path) -> dict[str, Any]:
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }
             session_rows.append(
-                Session(session_key=key, session_data=store.encode(session_data), expire_date=expire)
+                Session(
+                    session_key=key, session_data=store.encode(session_data), expire_date=expire, user=user
+                )
             )
             keys[user.username] = key
     Session.objects.bulk_create(session_rows, batch_size=2000)

@@ -48,7 +48,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "minsheng.accounts.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "minsheng.accounts.middleware.SessionLifetimeMiddleware",
     "minsheng.accounts.middleware.SecondFactorMiddleware",
@@ -160,6 +160,9 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]  # no proxy header is trusted unless deployment says so
 
+# Sessions live in the database (accounts.Session, with the user's id as a column) and are read in the same
+# statement as the signed-in user and the user's facts: one round trip per signed-in request (ADR 0014).
+SESSION_ENGINE = "minsheng.accounts.sessions"
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout, refreshed once a minute (set per user by the middleware)
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_IDLE_SECONDS_ADMIN = 15 * 60
@@ -211,9 +214,8 @@ SECURE_CSP = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "minsheng@localhost")
 
-# A shared cache (Redis) when REDIS_URL is set: sessions are then read from it (written through to the
-# database, so a cache restart signs nobody out) and rendered leadership fragments are shared by all workers.
-# Without it, each process keeps its own small memory cache and sessions stay in the database only.
+# A shared cache (Redis) when REDIS_URL is set: rendered leadership fragments are shared by all workers.
+# Without it, each process keeps its own small memory cache. Sessions are in the database either way.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
@@ -224,7 +226,6 @@ if REDIS_URL:
             "KEY_PREFIX": "minsheng",
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # Rendered leadership bodies are also kept in each process: their keys carry the data version, so a
     # local copy is never stale, and a hit saves a round trip and a 40 KB transfer from Redis (ADR 0010).
     CACHES["local"] = {

@@ -27,4 +27,3 @@ WHITENOISE_AUTOREFRESH = True
 # Each test process keeps its own memory cache (a shared Redis would leak state between xdist workers);
 # tests that need a clean cache clear it (see conftest.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from django.db.models import Expression, Subquery
+from django.db.models import Expression, QuerySet, Subquery
 
 _PREFIX: Final = "ms_fact_"
 
@@ -50,3 +50,11 @@ def as_annotations() -> dict[str, Expression | Subquery]:
 def fact(user: Any, name: str) -> Any:
     """The value read with `user` at the start of the request, or `MISSING`."""
     return getattr(user, _PREFIX + name, MISSING)
+
+
+def signed_in_user(users: QuerySet[Any]) -> QuerySet[Any]:
+    """`users` as every signed-in request reads its user: the registered facts annotated, the encrypted real-name
+    fields left out (every read would decrypt them on every request; only the profile needs them, and reading
+    one there loads it)."""
+    signed_in: QuerySet[Any] = users.defer("phone", "id_number").annotate(**as_annotations())
+    return signed_in

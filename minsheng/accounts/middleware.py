@@ -1,4 +1,7 @@
-"""Session lifetime, the second factor and password rotation, enforced on every request.
+"""Authentication, session lifetime, the second factor and password rotation, enforced on every request.
+
+* Authentication: Django's middleware, resolving the user inside `sessions.resolving`, so the backend takes the
+  user the session statement read (ADR 0014).
 
 * Idle timeout: 30 minutes (15 for the three administrators); absolute lifetime 12 hours from sign-in. The idle
   clock is refreshed at most every SESSION_TOUCH_SECONDS (60), so the session row is not rewritten per request.
@@ -16,7 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -27,7 +32,7 @@ from django.utils.http import urlencode
 from minsheng.audit.services import audit_record
 from minsheng.common.prepared import PreparedCount
 
-from . import facts
+from . import facts, sessions
 from .passwords import password_expired
 
 LOGIN_AT = "_ms_login_at"
@@ -103,6 +108,23 @@ def _exempt(request: HttpRequest, prefixes: tuple[str, ...]) -> bool:
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's authentication middleware; the user is resolved while the request's session store may hand the
+    backend the user it read with the session (ADR 0014). The async `auser` is Django's, unchanged."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _resolve_user(request))  # type: ignore[assignment]  # as Django's
+
+
+def _resolve_user(request: HttpRequest) -> Any:
+    """Django's `auth.get_user`, cached on the request as Django's middleware caches it."""
+    if not hasattr(request, "_cached_user"):
+        with sessions.resolving(request.session):
+            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
+    return request._cached_user  # type: ignore[attr-defined]
 
 
 def _unwrapped_user(request: HttpRequest) -> Any:

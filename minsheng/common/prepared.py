@@ -12,9 +12,11 @@ own iterator does (`from_db`, the field converters, select_related populators).
 `rows` and `instances` split `fetch` in two, so a caller may keep raw rows (immutable tuples) and build fresh
 instances from them on a later request (ADR 0012: role rows kept under their signature).
 
-Only plain equality filters on integers are supported as parameters: the placeholder values are negative
-integers no primary key takes, and a shape whose SQL does not carry each placeholder exactly once is refused at
-first use (a bug in the caller, not a runtime condition).
+Only plain equality filters on integers and strings are supported as parameters: an integer's placeholder is a
+negative integer no primary key takes, a string's one with NUL characters no stored key holds (ADR 0014: the
+session key). The kinds are those of the first call's arguments, and every later call is coerced to them. A
+shape whose SQL does not carry each placeholder exactly once is refused at first use (a bug in the caller, not a
+runtime condition).
 """
 
 from __future__ import annotations
@@ -31,12 +33,24 @@ from django.db.models.query import get_related_populators
 # Far outside any id or count the application stores, so a parameter equal to one is the placeholder.
 _PLACEHOLDER_BASE = -7_295_310_001
 
+type ArgumentKind = type[int] | type[str]
+
+
+def _placeholder(kind: ArgumentKind, index: int) -> int | str:
+    """The stand-in for argument `index` while compiling (never sent to the database)."""
+    return _PLACEHOLDER_BASE - index if kind is int else f"\x00prepared-argument-{index}\x00"
+
+
+def _kinds(args: tuple[int | str, ...]) -> tuple[ArgumentKind, ...]:
+    return tuple(str if isinstance(arg, str) else int for arg in args)
+
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, int], ...]  # (parameter position, argument index)
+    kinds: tuple[ArgumentKind, ...]
     compiler: Any
     init_list: list[str]
     fields_start: int
@@ -50,8 +64,9 @@ class _Compiled:
 class PreparedQuery[M: Model]:
     """`PreparedQuery(Model, lambda user_id: Model.objects.filter(user_id=user_id)…)`, then `.fetch(user.pk)`.
 
-    `build` must return the same queryset shape for any integer arguments; it is called once per database
-    connection alias (with placeholder values), never per request.
+    `build` must return the same queryset shape for any argument values (integers or strings, of the kinds the
+    first call passes); it is called once per database connection alias (with placeholder values), never per
+    request.
     """
 
     def __init__(self, model: type[M], build: Callable[..., QuerySet[M]]) -> None:
@@ -59,15 +74,15 @@ class PreparedQuery[M: Model]:
         self._build = build
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
-    def _compile(self, alias: str, arity: int) -> _Compiled:
-        """The compiled query (`arity` -1: already compiled by a `rows` call)."""
+    def _compile(self, alias: str, kinds: tuple[ArgumentKind, ...] | None) -> _Compiled:
+        """The compiled query (`kinds` None: already compiled by a `rows` call)."""
         key = (alias, connections[alias].vendor)
         hit = self._compiled.get(key)
         if hit is not None:
             return hit
-        if arity < 0:
+        if kinds is None:
             raise RuntimeError("PreparedQuery.instances: no rows() call compiled this query yet")
-        compiler, sql, params, slots = _compile_sql(self._build, alias, arity)
+        compiler, sql, params, slots = _compile_sql(self._build, alias, kinds)
         klass_info, select = compiler.klass_info, compiler.select
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
@@ -75,6 +90,7 @@ class PreparedQuery[M: Model]:
             sql=sql,
             params=params,
             slots=slots,
+            kinds=kinds,
             compiler=compiler,
             init_list=[f[0].target.attname for f in select[start:end]],
             fields_start=start,
@@ -86,27 +102,27 @@ class PreparedQuery[M: Model]:
         self._compiled[key] = compiled  # two threads racing here both compile the same SQL: harmless
         return compiled
 
-    def fetch(self, *args: int) -> list[M]:
+    def fetch(self, *args: int | str) -> list[M]:
         """The queryset's instances for these argument values (one statement, no compilation after the first)."""
         return self.instances(self.rows(*args))
 
-    def rows(self, *args: int) -> list[tuple[Any, ...]]:
+    def rows(self, *args: int | str) -> list[tuple[Any, ...]]:
         """The raw rows behind `fetch` (immutable: a caller may keep them and build instances again later)."""
         alias = router.db_for_read(self._model)
-        compiled = self._compile(alias, len(args))
-        return _execute(alias, compiled.sql, compiled.params, compiled.slots, args)
+        compiled = self._compile(alias, _kinds(args))
+        return _execute(alias, compiled.sql, compiled.params, compiled.slots, compiled.kinds, args)
 
     def annotation(self, row: tuple[Any, ...], name: str) -> Any:
         """The raw value of annotation `name` in a row `rows()` returned (no instance built)."""
         alias = router.db_for_read(self._model)
-        return row[self._compile(alias, -1).compiler.annotation_col_map[name]]
+        return row[self._compile(alias, None).compiler.annotation_col_map[name]]
 
     def instances(self, rows: list[tuple[Any, ...]]) -> list[M]:
         """Fresh model instances from rows `rows()` returned, as Django's own iterator builds them."""
         if not rows:
             return []
         alias = router.db_for_read(self._model)
-        compiled = self._compile(alias, -1)
+        compiled = self._compile(alias, None)
         compiler = compiled.compiler
         cls: type[M] = compiler.klass_info["model"]
         out: list[M] = []
@@ -127,21 +143,26 @@ class PreparedCount[M: Model]:
     def __init__(self, model: type[M], build: Callable[..., QuerySet[M]]) -> None:
         self._model = model
         self._build = build
-        self._compiled: dict[tuple[str, str], tuple[str, tuple[Any, ...], tuple[tuple[int, int], ...]]] = {}
+        self._compiled: dict[
+            tuple[str, str],
+            tuple[str, tuple[Any, ...], tuple[tuple[int, int], ...], tuple[ArgumentKind, ...]],
+        ] = {}
 
-    def count(self, *args: int) -> int:
+    def count(self, *args: int | str) -> int:
         alias = router.db_for_read(self._model)
         key = (alias, connections[alias].vendor)
         hit = self._compiled.get(key)
         if hit is None:
+            kinds = _kinds(args)
             _, sql, params, slots = _compile_sql(
-                lambda *a: self._build(*a).order_by().values("pk"), alias, len(args)
+                lambda *a: self._build(*a).order_by().values("pk"), alias, kinds
             )
             hit = self._compiled[key] = (
                 # The inner SQL is Django's own compilation of the queryset; values stay parameters.
                 f"SELECT COUNT(*) FROM ({sql}) prepared_count",  # noqa: S608  # nosec B608
                 params,
                 slots,
+                kinds,
             )
         rows = _execute(alias, *hit, args)
         return int(rows[0][0])
@@ -156,10 +177,11 @@ def _converters(compiler: Any) -> dict[int, Any]:
 
 
 def _compile_sql(
-    build: Callable[..., QuerySet[Any]], alias: str, arity: int
+    build: Callable[..., QuerySet[Any]], alias: str, kinds: tuple[ArgumentKind, ...]
 ) -> tuple[Any, str, tuple[Any, ...], tuple[tuple[int, int], ...]]:
     """(compiler, SQL, parameters, placeholder slots) of the queryset built with placeholder arguments."""
-    placeholders = [_PLACEHOLDER_BASE - i for i in range(arity)]
+    arity = len(kinds)
+    placeholders = [_placeholder(kind, i) for i, kind in enumerate(kinds)]
     compiler = build(*placeholders).query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
     slots = tuple((pos, placeholders.index(p)) for pos, p in enumerate(params) if p in placeholders)
@@ -169,11 +191,16 @@ def _compile_sql(
 
 
 def _execute(
-    alias: str, sql: str, params: tuple[Any, ...], slots: tuple[tuple[int, int], ...], args: tuple[int, ...]
+    alias: str,
+    sql: str,
+    params: tuple[Any, ...],
+    slots: tuple[tuple[int, int], ...],
+    kinds: tuple[ArgumentKind, ...],
+    args: tuple[int | str, ...],
 ) -> list[tuple[Any, ...]]:
     values = list(params)
     for pos, arg in slots:
-        values[pos] = int(args[arg])
+        values[pos] = kinds[arg](args[arg])
     conn = connections[alias]
     with _cursor(conn) as cursor:
         cursor.execute(sql, values)

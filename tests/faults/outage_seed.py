@@ -19,11 +19,11 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from minsheng.accounts.models import User
     from minsheng.accounts.services import api_token_create
+    from minsheng.accounts.sessions import SessionStore
     from minsheng.org.models import Role, Unit
     from minsheng.org.services import REFERENCE_UNITS, role_grant, units_load_reference
     from minsheng.policy.services import WUHAN_CATALOG, policy_load_file

@@ -10,11 +10,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
 from minsheng.accounts.services import api_token_create
+from minsheng.accounts.sessions import SessionStore
 from minsheng.common.middleware import database_unavailable
 from minsheng.reporting.tests.conftest import World
 
@@ -79,7 +79,7 @@ def test_a_session_save_that_loses_the_database_is_a_503_not_a_400(
     """Django turns a failed session UPDATE into SessionInterrupted (a 400, "the session was deleted"); when
     the cause is a lost database the answer must be the outage 503 (seen once in CI when PostgreSQL was
     stopped just as the idle clock was being refreshed)."""
-    from django.contrib.sessions.models import Session
+    from minsheng.accounts.models import Session
 
     assert jiangan_reporter.get("/reporting/").status_code == 200
     # Past SESSION_TOUCH_SECONDS (within the idle limit): this request rewrites the idle clock.

@@ -191,7 +191,7 @@ def test_the_idle_clock_is_refreshed_at_most_once_a_minute(make_user: Any) -> No
     def session_writes() -> int:
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/").status_code == 200
-        return sum(1 for q in ctx.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"])
+        return sum(1 for q in ctx.captured_queries if "accounts_session" in q["sql"] and "UPDATE" in q["sql"])
 
     with time_machine.travel(T0, tick=False):
         client.force_login(user)

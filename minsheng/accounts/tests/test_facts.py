@@ -36,10 +36,11 @@ def test_a_warm_page_reads_the_user_and_every_fact_in_one_statement(
     assert client.get("/progress/").status_code == 200  # warms this process's role rows and page
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/progress/").status_code == 200
-    # Tests keep sessions in the database; in service they are read from Redis.
-    statements = [q["sql"] for q in ctx.captured_queries if '"django_session"' not in q["sql"]]
+    # The session, the user and the facts (ADR 0014): one statement in all.
+    statements = [q["sql"] for q in ctx.captured_queries]
     assert len(statements) == 1, statements
     assert statements[0].startswith('SELECT "accounts_user"."id"')
+    assert 'INNER JOIN "accounts_session"' in statements[0]
     for name in (
         "holds_unmask",
         "unread_notices",
