@@ -147,3 +147,51 @@ def test_the_idle_clock_refresh_keeps_the_user_column(
     row = _row(client)
     assert row.expire_date > before
     assert row.user_id == user.pk
+
+
+def test_a_signed_session_text_is_decoded_once_per_process_and_handed_out_as_copies(
+    org_tree: dict[str, Unit], make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minsheng.accounts import sessions
+
+    client, user = _signed_in(make_user, org_tree["420100"])
+    key = client.cookies["sessionid"].value
+    monkeypatch.setattr(sessions, "_DECODED", {})
+    decodes: list[str] = []
+    real_decode = SessionStore.decode
+
+    def counting(self: SessionStore, session_data: str) -> dict[str, Any]:
+        decodes.append(session_data)
+        return real_decode(self, session_data)
+
+    monkeypatch.setattr(SessionStore, "decode", counting)
+    first, second = SessionStore(key), SessionStore(key)
+    assert first[SESSION_KEY] == second[SESSION_KEY] == str(user.pk)
+    assert len(decodes) == 1  # the second read used the kept data
+    second["changed_here"] = "只在这一次请求"  # a request's change does not reach the kept data
+    assert SessionStore(key).get("changed_here") is None
+    assert len(decodes) == 1
+    # A written session is a new text, decoded afresh; a tampered one too, and it is refused.
+    second.save()
+    assert SessionStore(key)["changed_here"] == "只在这一次请求"
+    assert len(decodes) == 2
+    row = Session.objects.get(pk=key)
+    Session.objects.filter(pk=key).update(session_data=row.session_data[:-3] + "abc")
+    assert SessionStore(key).get(SESSION_KEY) is None
+    assert len(decodes) == 3
+
+
+def test_session_data_of_other_than_plain_values_is_not_kept(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from minsheng.accounts import sessions
+
+    monkeypatch.setattr(sessions, "_DECODED", {})
+    store = SessionStore()
+    store["plain"] = "值"
+    store["nested"] = ["可变", "列表"]
+    store.create()
+    assert sessions.SessionStore(store.session_key)._decoded(
+        Session.objects.get(pk=store.session_key).session_data
+    ) == {"plain": "值", "nested": ["可变", "列表"]}
+    assert sessions._DECODED == {}

@@ -226,13 +226,13 @@ def test_the_page_store_expires_and_stays_bounded(monkeypatch: pytest.MonkeyPatc
     clock = [100.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     store = pagecache._PageStore(max_entries=2)
-    store.set("a", b"A", 10)
-    assert store.get("a") == b"A"
+    store.set("a", (b"A",), 10)
+    assert store.get("a") == (b"A",)
     clock[0] += 11
     assert store.get("a") is None
-    store.set("b", b"B", 10)  # full: the expired "a" is dropped
-    assert store.get("b") == b"B"
-    store.set("c", b"C", 10)
-    store.set("d", b"D", 10)  # full of live entries: starts afresh
-    assert store.get("d") == b"D"
+    store.set("b", (b"B",), 10)  # full: the expired "a" is dropped
+    assert store.get("b") == (b"B",)
+    store.set("c", (b"C",), 10)
+    store.set("d", (b"D",), 10)  # full of live entries: starts afresh
+    assert store.get("d") == (b"D",)
     assert store.get("b") is None
