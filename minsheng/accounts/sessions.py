@@ -34,10 +34,11 @@ from . import facts
 from .models import Session, User
 
 _SESSION_DATA = "ms_session_data"
+_SESSION_EXPIRES = "ms_session_expires"
+
 _DECODED_MAX = 4096
 _DECODED: dict[str, dict[str, Any]] = {}  # signed session text -> its data (plain values only)
 _PLAIN = (str, int, float, bool, type(None))
-_SESSION_EXPIRES = "ms_session_expires"
 
 _USER_BY_SESSION = PreparedQuery(
     User,
