@@ -79,6 +79,14 @@ def test_a_prepared_count_matches_the_orm(org_tree: dict[str, Unit]) -> None:
         assert _UNITS_UNDER.count(unit.pk) == Unit.objects.filter(parent_id=unit.pk).count()
 
 
+def test_a_prepared_read_by_a_string_matches_the_orm(org_tree: dict[str, Unit]) -> None:
+    """String arguments (ADR 0014: the session key) bind as parameters, never as SQL text."""
+    by_code = PreparedQuery(Unit, lambda code: Unit.objects.filter(code=code))
+    for code in ("420102", "420106S01", "420102S01C01"):
+        assert [u.pk for u in by_code.fetch(code)] == [org_tree[code].pk]
+    assert by_code.fetch("no-such-code' OR '1'='1") == []
+
+
 def test_a_shape_that_drops_an_argument_is_refused() -> None:
     broken = PreparedQuery(Unit, lambda unit_id: Unit.objects.filter(depth=0))
     with pytest.raises(ValueError, match="exactly once"):
