@@ -195,3 +195,13 @@ def test_session_data_of_other_than_plain_values_is_not_kept(
         Session.objects.get(pk=store.session_key).session_data
     ) == {"plain": "值", "nested": ["可变", "列表"]}
     assert sessions._DECODED == {}
+
+
+def test_clearsessions_deletes_expired_sessions_only(org_tree: dict[str, Unit], make_user: Any) -> None:
+    from django.core.management import call_command
+
+    live, _ = _signed_in(make_user, org_tree["420100"])
+    stale, _ = _signed_in(make_user, org_tree["420100"], name="sess_stale")
+    Session.objects.filter(pk=_row(stale).pk).update(expire_date=timezone.now() - dt.timedelta(minutes=1))
+    call_command("clearsessions")
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.cookies["sessionid"].value]
